@@ -1,0 +1,51 @@
+// `npm test`: every check, stage by stage, with the time each takes.
+//   1 typecheck + lint   2 unit tests (Node, tfjs cpu)   3 build + browser tests   4 PDF export + PDF tests
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, rmSync } from 'node:fs'
+import { resolve } from 'node:path'
+import process from 'node:process'
+import { chromiumVersion, ensureBrowserTools } from './chromium.mjs'
+
+const work = resolve('.cache/test')
+const env = {
+  ...process.env,
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+  DECK_DIST: resolve(work, 'dist'),
+  DECK_PDF: resolve(work, 'slides.pdf'),
+}
+const timings = []
+
+function run(stage, command, args) {
+  console.log(`\n=== ${stage}: ${[command, ...args].join(' ')}`)
+  const start = performance.now()
+  const result = spawnSync(command, args, { stdio: 'inherit', env })
+  const seconds = (performance.now() - start) / 1000
+  timings.push([stage, seconds])
+  if (result.status !== 0) {
+    report()
+    console.error(`\n${stage} failed (exit ${result.status ?? result.signal})`)
+    process.exit(1)
+  }
+}
+
+function report() {
+  console.log('\nStage times:')
+  for (const [stage, seconds] of timings)
+    console.log(`  ${stage.padEnd(16)} ${seconds.toFixed(1)} s`)
+}
+
+rmSync(work, { recursive: true, force: true })
+mkdirSync(work, { recursive: true })
+
+run('typecheck', 'npx', ['vue-tsc', '--noEmit', '-p', 'tsconfig.json'])
+run('lint', 'npx', ['eslint', '.'])
+run('unit', 'npx', ['vitest', 'run'])
+
+env.CHROMIUM_PATH = ensureBrowserTools()
+console.log(`\nBrowser: ${env.CHROMIUM_PATH} (${chromiumVersion(env.CHROMIUM_PATH)})`)
+run('build', 'npx', ['slidev', 'build', '--out', env.DECK_DIST])
+run('browser', 'npx', ['vitest', 'run', '--config', 'test/e2e/vitest.config.ts', 'test/e2e/deck.test.ts'])
+run('export', 'node', ['scripts/export.mjs', '--output', env.DECK_PDF])
+run('pdf', 'npx', ['vitest', 'run', '--config', 'test/e2e/vitest.config.ts', 'test/e2e/pdf.test.ts'])
+
+report()

@@ -1,0 +1,63 @@
+// The exported PDF: one page per slide, every title in its text, and the demo page showing a finished run.
+import type { Buffer } from 'node:buffer'
+import { execFileSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { deckPdf, sourceSlides } from './deck'
+
+const slides = sourceSlides()
+
+function pageText(pdf: string, page?: number): string {
+  const range = page ? ['-f', String(page), '-l', String(page)] : []
+  return execFileSync('pdftotext', ['-layout', ...range, pdf, '-'], { encoding: 'utf8' })
+}
+
+/** Renders one page to a binary PPM and returns its pixels (RGB). */
+function pagePixels(pdf: string, page: number): { width: number, height: number, rgb: Buffer } {
+  const ppm = execFileSync('pdftoppm', ['-r', '100', '-f', String(page), '-l', String(page), pdf], { maxBuffer: 64 << 20 })
+  const [magic, width, height, max] = ppm.subarray(0, 64).toString('latin1').split(/\s+/)
+  expect(magic).toBe('P6')
+  const headerLength = `${magic}\n${width} ${height}\n${max}\n`.length
+  return { width: Number(width), height: Number(height), rgb: ppm.subarray(headerLength) }
+}
+
+/**
+ * How many pixel rows hold a pixel of this colour. A training curve falls across many rows;
+ * a legend swatch or a flat theory line covers only a few, so an empty plot scores low.
+ */
+function rowsWithColour(image: ReturnType<typeof pagePixels>, [r, g, b]: [number, number, number], tolerance = 60): number {
+  let rows = 0
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const i = 3 * (y * image.width + x)
+      if (Math.abs(image.rgb[i] - r) + Math.abs(image.rgb[i + 1] - g) + Math.abs(image.rgb[i + 2] - b) < tolerance) {
+        rows++
+        break
+      }
+    }
+  }
+  return rows
+}
+
+describe('the exported PDF', () => {
+  it('has one page per slide', () => {
+    const info = execFileSync('pdfinfo', [deckPdf()], { encoding: 'utf8' })
+    expect(Number(/Pages:\s+(\d+)/.exec(info)?.[1])).toBe(slides.length)
+  })
+
+  it('holds every slide\'s title on its page', () => {
+    for (const slide of slides)
+      expect(pageText(deckPdf(), slide.no).replace(/\s+/g, ' ')).toContain(slide.title)
+  })
+
+  it('shows the demo\'s finished run, with both curves drawn', () => {
+    const demo = slides.find(s => /trained live/i.test(s.title))!
+    const text = pageText(deckPdf(), demo.no)
+    expect(text).toMatch(/step 300 \/ 300/)
+    expect(text).toContain('finished')
+    expect(text).toContain('gradient step t')
+    const image = pagePixels(deckPdf(), demo.no)
+    // The two runs (#2563eb, #ea580c) both fall from their start to their minimum across the plot.
+    expect(rowsWithColour(image, [0x25, 0x63, 0xEB])).toBeGreaterThan(40)
+    expect(rowsWithColour(image, [0xEA, 0x58, 0x0C])).toBeGreaterThan(20)
+  })
+})

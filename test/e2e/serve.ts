@@ -1,0 +1,44 @@
+// A static file server on 127.0.0.1 for the built deck, so that every request the page makes can be checked.
+import type { AddressInfo } from 'node:net'
+import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { extname, join, normalize } from 'node:path'
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.pdf': 'application/pdf',
+}
+
+export interface StaticServer {
+  url: string
+  close: () => Promise<void>
+}
+
+export async function serveStatic(root: string): Promise<StaticServer> {
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname))
+    let file = join(root, path)
+    if (!file.startsWith(root) || !existsSync(file))
+      file = join(root, 'index.html')
+    else if (statSync(file).isDirectory())
+      file = join(file, 'index.html')
+    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
+    createReadStream(file).pipe(response)
+  })
+  await new Promise<void>(done => server.listen(0, '127.0.0.1', done))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise(done => server.close(() => done())),
+  }
+}
