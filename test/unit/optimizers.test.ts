@@ -1,7 +1,7 @@
 import type { OptimizerName, OptimizerSettings, RunHyper } from '../../src/core/optimizers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createOptimizer } from '../../src/core/optimizers'
-import { createRng, normalMatrix } from '../../src/core/random'
+import { runScaleInvariant } from '../../src/experiments/scale-invariant'
 import { useCpuBackend } from './setup-tf'
 
 let tf: Awaited<ReturnType<typeof useCpuBackend>>
@@ -119,45 +119,9 @@ describe('each rule against a float64 reference', () => {
   })
 })
 
-/**
- * A scale-invariant loss in the noise-dominated regime: the gradient is a Gaussian projected orthogonal
- * to w and divided by ||w||, as for weights that feed a normalisation layer (science.md section 5).
- * Returns the mean angular update per step and the mean norm over the last `tail` steps.
- */
-function scaleInvariantRun(settings: OptimizerSettings, run: RunHyper, d: number, steps: number, tail: number, initialNorm: number) {
-  const rng = createRng(11)
-  const start = normalMatrix(rng, d, 1)
-  const startNorm = Math.hypot(...start)
-  const w = tf.variable(tf.tensor2d(Array.from(start, v => v * initialNorm / startNorm), [d, 1]))
-  const optimizer = createOptimizer(settings, [run], { size: d }, w)
-  let angleSum = 0
-  let normSum = 0
-  for (let t = 0; t < steps; t++) {
-    const recording = t >= steps - tail
-    const before = recording ? tf.clone(w) : undefined
-    const g = tf.tidy(() => {
-      const xi = tf.randomNormal([d, 1], 0, 1, 'float32', 1000 + t)
-      const norm = tf.norm(w)
-      const unit = tf.div(w, norm)
-      const projected = tf.sub(xi, tf.mul(unit, tf.sum(tf.mul(unit, xi))))
-      return tf.div(projected, norm)
-    })
-    optimizer.apply(w, g)
-    g.dispose()
-    if (before) {
-      const [cos, norm] = tf.tidy(() => {
-        const n0 = tf.norm(before)
-        const n1 = tf.norm(w)
-        return [tf.div(tf.sum(tf.mul(before, w)), tf.mul(n0, n1)).dataSync()[0], n1.dataSync()[0]]
-      })
-      angleSum += Math.acos(Math.min(1, cos))
-      normSum += norm
-      before.dispose()
-    }
-  }
-  tf.dispose(w)
-  optimizer.dispose()
-  return { angle: angleSum / tail, norm: normSum / tail }
+function scaleInvariantRun(optimizer: OptimizerSettings, run: RunHyper, d: number, steps: number, tail: number, initialNorm: number) {
+  const result = runScaleInvariant({ optimizer, run, d, steps, tail, initialNorm, every: steps, seed: 11 })
+  return { angle: result.finalAngle, norm: result.finalNorm }
 }
 
 describe('rotational equilibrium on a scale-invariant weight', () => {
