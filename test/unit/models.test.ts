@@ -42,7 +42,7 @@ describe('batched models', () => {
     const model = make()
     const { batch, params } = batchFor(model, 5)
     const handWritten = model.gradients(params, batch)
-    const autodiff = tf.grads((...ps: tf.Tensor[]) => tf.sum(model.loss(ps, batch)))(params)
+    const autodiff = tf.grads((...ps: Parameters<BatchedModel['loss']>[0]) => tf.sum(model.loss(ps, batch)))(params)
     handWritten.forEach((g, i) => {
       expect(g.shape).toEqual(params[i].shape)
       const a = g.dataSync()
