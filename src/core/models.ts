@@ -39,18 +39,23 @@ export interface BatchedModel {
 
 const meanRows = (t: tf.Tensor) => tf.mean(t, 0)
 
-/** y_hat = X w + b. */
-export function linearRegression(d: number): BatchedModel {
-  const forward = ([w, b]: tf.Tensor[], x: tf.Tensor2D) => tf.add(tf.matMul(x, w), b)
+/**
+ * y_hat = X w + b (or X w with `bias: false`). Targets y may be [m, 1], shared by every run,
+ * or [m, B], one column per run (Monte Carlo replicates of the same design).
+ */
+export function linearRegression(d: number, options: { bias?: boolean } = {}): BatchedModel {
+  const bias = options.bias !== false
+  const forward = ([w, b]: tf.Tensor[], x: tf.Tensor2D) => bias ? tf.add(tf.matMul(x, w), b) : tf.matMul(x, w)
   return {
     name: 'linear regression',
     task: 'regression',
-    params: [{ name: 'w', rows: d, decay: true }, { name: 'b', rows: 1, decay: false }],
+    params: bias ? [{ name: 'w', rows: d, decay: true }, { name: 'b', rows: 1, decay: false }] : [{ name: 'w', rows: d, decay: true }],
     predict: forward,
     gradients: (params, { x, y }) => {
       const residual = tf.sub(forward(params, x), y)
       const m = x.shape[0]
-      return [tf.div(tf.matMul(x, residual, true, false), m), tf.mean(residual, 0, true)]
+      const gw = tf.div(tf.matMul(x, residual, true, false), m)
+      return bias ? [gw, tf.mean(residual, 0, true)] : [gw]
     },
     loss: (params, { x, y }) => tf.div(meanRows(tf.square(tf.sub(forward(params, x), y))), 2),
   }

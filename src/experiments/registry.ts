@@ -1,18 +1,15 @@
 /** Every experiment the lecture shows, by id: the CLI, the tests and the slides look them up here. */
 import type { OptimizerName } from '../core/optimizers'
-import type { Experiment, ExperimentResult, ParamValue, RunResult, Series } from './types'
+import type { Experiment, ExperimentResult, RunResult, Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
 import { createOptimizer, isOptimizerName } from '../core/optimizers'
 import { createRidgeTrainer, makeRidgeData, ridgeGdDefaults, ridgeObjective, ridgeSolution } from './ridge-gd'
 import { runScaleInvariant } from './scale-invariant'
+import { defineExperiment } from './types'
 
 const backend = () => tf.getBackend()
 
-function define<C extends Record<string, ParamValue>>(experiment: Experiment<C>): Experiment {
-  return experiment as unknown as Experiment
-}
-
-const ridgeGd = define({
+const ridgeGd = defineExperiment({
   id: 'ridge-gd',
   description: 'Full-batch gradient descent on a small ridge regression, lambda = 0 beside a chosen lambda; theory: the closed-form minimum',
   defaults: { lambda: 0.5, eta: ridgeGdDefaults.eta, steps: ridgeGdDefaults.steps, seed: ridgeGdDefaults.seed, every: 10 },
@@ -58,7 +55,7 @@ function equilibriumRun(label: string, result: ReturnType<typeof runScaleInvaria
   }
 }
 
-const sgdEquilibrium = define({
+const sgdEquilibrium = defineExperiment({
   id: 'equilibrium-sgd',
   description: 'SGD with weight decay on a scale-invariant weight: the angular update settles at arccos(1 - eta lambda)',
   defaults: { eta: 0.1, lambda: 5e-4, d: 2000, steps: 6000, tail: 2000, every: 100, seed: 11 },
@@ -89,7 +86,7 @@ const sgdEquilibrium = define({
   },
 })
 
-const adamwEquilibrium = define({
+const adamwEquilibrium = defineExperiment({
   id: 'equilibrium-adamw',
   description: 'AdamW on a scale-invariant weight: norm -> sqrt(eta d / (2 lambda)), angle -> sqrt(2 eta lambda (1-b1)/(1+b1))',
   defaults: { eta: 1e-3, lambda: 0.1, beta1: 0.9, d: 2000, steps: 40_000, tail: 5000, every: 500, initialNorm: 1, seed: 11 },
@@ -119,7 +116,7 @@ const adamwEquilibrium = define({
   },
 })
 
-const hyperball = define({
+const hyperball = defineExperiment({
   id: 'hyperball',
   description: 'Hyperball (AdamH) against AdamW on a scale-invariant weight: fixed norm, angle set by its step size',
   defaults: { eta: 1e-3, lambda: 0.1, beta1: 0.9, d: 2000, steps: 20_000, tail: 2000, every: 500, seed: 11 },
@@ -145,7 +142,7 @@ const hyperball = define({
   },
 })
 
-const decayStep = define({
+const decayStep = defineExperiment({
   id: 'decay-step',
   description: 'One optimizer with an L2 penalty against the same with decoupled decay, from one seed: identical for SGD, not for Adam',
   defaults: { optimizer: 'sgd', eta: 0.05, lambda: 0.5, steps: 200, every: 10, seed: 1 },

@@ -29,6 +29,11 @@ export interface Experiment<C extends Record<string, ParamValue> = Record<string
   run: (config: C) => Promise<ExperimentResult>
 }
 
+/** Declares an experiment with typed defaults; the registry stores it untyped. */
+export function defineExperiment<C extends Record<string, ParamValue>>(experiment: Experiment<C>): Experiment {
+  return experiment as unknown as Experiment
+}
+
 /** Merges user parameters into the defaults, converting strings to the default's type; names the bad field. */
 export function resolveConfig<C extends Record<string, ParamValue>>(defaults: C, given: Record<string, string | number | boolean>): C {
   const out: Record<string, ParamValue> = { ...defaults }

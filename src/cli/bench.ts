@@ -1,0 +1,184 @@
+/**
+ * `npm run bench [-- --quick] [--node-only | --browser-only]`
+ * Model-steps per second of the training core's small steps on every tfjs backend this machine has: cpu and wasm
+ * in Node, then webgl, wasm and cpu in headless Chromium (a page built from bench/ with Vite). Each figure sits next
+ * to a plain Float64Array version of the same math measured in the same process, and the kernels one step dispatches.
+ * Prints the goals as met / not met; asserts nothing.
+ */
+import type { BenchReport, CaseResult } from '../../bench/cases'
+import os from 'node:os'
+import { resolve } from 'node:path'
+import process from 'node:process'
+import { chromiumArgs, chromiumVersion, ensureBrowserTools } from '../../scripts/chromium.mjs'
+import { serveStatic } from '../../test/e2e/serve'
+
+interface Options {
+  quick: boolean
+  node: boolean
+  browser: boolean
+}
+
+function parseArgs(argv: string[]): Options {
+  const options = { quick: false, node: true, browser: true }
+  for (const arg of argv) {
+    if (arg === '--quick')
+      options.quick = true
+    else if (arg === '--node-only')
+      options.browser = false
+    else if (arg === '--browser-only')
+      options.node = false
+    else
+      throw new Error(`unknown option '${arg}' (use --quick, --node-only, --browser-only)`)
+  }
+  if (!options.node && !options.browser)
+    throw new Error('--node-only and --browser-only exclude each other')
+  return options
+}
+
+interface Section {
+  title: string
+  report: BenchReport
+}
+
+async function nodeBench(options: Options): Promise<Section> {
+  // Loaded here so that `--browser-only` never starts tfjs in this process. The MLP case needs autodiff, and
+  // tfjs-core's own gradient registration is ESM that plain Node cannot load; the union package's Node bundle
+  // registers the same gradients (one global registry).
+  await import('@tensorflow/tfjs')
+  const { runSuite } = await import('../../bench/cases')
+  const log = (line: string) => console.log(`  [node] ${line}`)
+  const report = await runSuite(`Node ${process.version}`, ['cpu', 'wasm'], { quick: options.quick, log })
+  return { title: 'Node', report }
+}
+
+async function browserBench(options: Options): Promise<Section> {
+  const chromiumPath = ensureBrowserTools()
+  if (!chromiumPath)
+    throw new Error('no Chromium found')
+  console.log(`Chromium: ${chromiumVersion(chromiumPath)} (${chromiumPath}, headless)`)
+
+  const { build } = await import('vite')
+  const outDir = resolve('.cache/bench')
+  await build({
+    root: resolve('bench'),
+    base: './',
+    configFile: false,
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 10_000, reportCompressedSize: false },
+  })
+
+  const server = await serveStatic(outDir)
+  const { chromium } = await import('playwright-chromium')
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
+  try {
+    const page = await browser.newPage()
+    const outside: string[] = []
+    // Everything the page needs is on 127.0.0.1, the wasm binaries included: refuse the rest, and say so.
+    await page.route('**/*', (route) => {
+      const url = route.request().url()
+      if (url.startsWith(server.url))
+        return route.continue()
+      outside.push(url)
+      return route.abort()
+    })
+    const errors: string[] = []
+    page.on('pageerror', error => errors.push(error.message))
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning')
+        console.log(`  [chromium ${message.type()}] ${message.text()}`)
+    })
+    await page.exposeFunction('__benchLog', (line: string) => console.log(`  [chromium] ${line}`))
+    await page.goto(`${server.url}/index.html?quick=${options.quick ? 1 : 0}`)
+    const report = await page.evaluate(() => window.__bench!)
+    if (errors.length > 0)
+      console.log(`Page errors: ${errors.join('; ')}`)
+    if (outside.length > 0)
+      console.log(`Refused requests outside 127.0.0.1: ${outside.join(', ')}`)
+    return { title: `Chromium ${browser.version()}`, report }
+  }
+  finally {
+    await browser.close()
+    await server.close()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Printing.
+
+function rate(value: number): string {
+  if (!Number.isFinite(value))
+    return '-'
+  if (value >= 1e6)
+    return `${(value / 1e6).toFixed(2)}M`
+  if (value >= 1e3)
+    return `${(value / 1e3).toFixed(value >= 1e5 ? 0 : 1)}k`
+  return value.toFixed(0)
+}
+
+const ratio = (r: CaseResult) => r.core / r.plain
+const times = (value: number) => Number.isFinite(value) ? `${value >= 10 ? value.toFixed(1) : value.toFixed(2)}x` : '-'
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map(row => row[c].length)))
+  // Text left, numbers right.
+  const line = (row: string[]) => row.map((cell, c) => c < 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])).join('  ')
+  return [line(rows[0]), widths.map(w => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n')
+}
+
+function printSection({ title, report }: Section): void {
+  console.log(`\n${title}: ${report.environment}`)
+  console.log('model-steps/s = steps x B per second, median of the timed blocks; plain JS = Float64Array loops, same B, same process')
+  const rows = [['case', 'B', 'backend', 'tfjs', 'plain JS', 'tfjs/plain', 'kernels/step', 'tensors']]
+  for (const r of report.results) {
+    const tensors = r.error ? `error: ${r.error}` : r.growth === 0 && r.leaked === 0 ? 'flat' : `+${r.growth} in loop, ${r.leaked} left`
+    rows.push([r.label, String(r.runs), r.backendLabel, rate(r.core), rate(r.plain), times(ratio(r)), String(r.kernels), tensors])
+  }
+  console.log(table(rows))
+  for (const missing of report.unavailable)
+    console.log(`unavailable: ${missing}`)
+}
+
+function printGoals(sections: Section[]): void {
+  const all = sections.flatMap(({ title, report }) => report.results.filter(r => !r.error).map(r => ({ ...r, where: title })))
+  console.log('\nGoals')
+  const kernelGoal = (id: CaseResult['id'], what: string, limit: number) => {
+    const counts = all.filter(r => r.id === id)
+    if (counts.length === 0)
+      return console.log(`  ${what} <= ${limit}: not measured`)
+    const worst = Math.max(...counts.map(r => r.kernels))
+    const detail = [...new Set(counts.map(r => `${r.kernels} on ${r.where} ${r.backend}`))].join(', ')
+    console.log(`  ${what} <= ${limit}: ${worst <= limit ? 'met' : 'not met'} (${detail})`)
+  }
+  kernelGoal('ridge', 'kernels per ridge step', 10)
+  kernelGoal('adamw', 'kernels per AdamW step', 16)
+
+  // Per case with B >= 256: the backend with the best tfjs/plain ratio, over both processes.
+  const big = [...new Set(all.filter(r => r.runs >= 256).map(r => `${r.label}, B=${r.runs}`))]
+  const verdicts = big.map((key) => {
+    const best = all.filter(r => `${r.label}, B=${r.runs}` === key).reduce((a, b) => ratio(b) > ratio(a) ? b : a)
+    return { key, best, met: ratio(best) >= 2 }
+  })
+  const detail = verdicts.map(({ key, best }) => `${key}: best ${best.where} ${best.backendLabel} ${rate(best.core)} vs plain ${rate(best.plain)} = ${times(ratio(best))}`).join('; ')
+  const met = verdicts.length > 0 && verdicts.every(v => v.met)
+  console.log(`  at B >= 256 the best backend >= 2x plain JS: ${verdicts.length === 0 ? 'not measured' : met ? 'met' : 'not met'} (${detail})`)
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2))
+  const cpus = os.cpus()
+  console.log(`Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${os.platform()} ${os.release()}, Node ${process.version}`)
+  console.log(`Mode: ${options.quick ? 'quick (3 blocks of ~0.06 s)' : '7 blocks of ~0.2 s'} per figure, after warm-up`)
+  const sections: Section[] = []
+  if (options.node)
+    sections.push(await nodeBench(options))
+  if (options.browser)
+    sections.push(await browserBench(options))
+  for (const section of sections)
+    printSection(section)
+  printGoals(sections)
+}
+
+main().catch((error: unknown) => {
+  console.error(`error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`)
+  process.exit(1)
+})
