@@ -110,6 +110,15 @@ describe('each rule against a float64 reference', () => {
     expect(final[3]).toBe(0)
   })
 
+  it('elastic net: ista with both lambda and l1 reaches the per-coordinate closed form', () => {
+    const l1 = 0.4
+    const final = quadraticRun({ name: 'ista' }, [{ eta: 0.1, lambda: 0.5, l1 }], 4000).at(-1)!
+    // argmin 1/2 h (w - c)^2 + (lambda/2) w^2 + l1 |w| = sign(c) max(h |c| - l1, 0) / (h + lambda)
+    const exact = c.map((ci, i) => Math.sign(ci) * Math.max(h[i] * Math.abs(ci) - l1, 0) / (h[i] + 0.5))
+    final.forEach((wi, i) => expect(wi).toBeCloseTo(exact[i], 4))
+    expect(final.filter(v => v === 0).length).toBe(exact.filter(v => v === 0).length)
+  })
+
   it('validates its configuration and names the field', () => {
     expect(() => createOptimizer({ name: 'nesterov' as OptimizerName }, [{ eta: 0.1 }], { size: 2 })).toThrow(/optimizer/)
     expect(() => createOptimizer({ name: 'sgd' }, [{ eta: 0.1, lambda: -1 }], { size: 2 })).toThrow(/runs\[0\]\.lambda/)

@@ -103,6 +103,21 @@ describe('the batched trainer', () => {
     trainer.dispose()
   })
 
+  it('leaves the bias undecayed by default and decays it when asked', async () => {
+    const train = centredRegression()
+    const shifted = { ...train, y: train.y.map(v => v + 5) }
+    const bias = async (decayBias: boolean) => {
+      const trainer = createTrainer({ model: linearRegression(train.d), optimizer: { name: 'sgd' }, runs: [{ eta: 0.1, lambda: 1 }], train: shifted, seed: 1, decayBias })
+      trainer.step(1000)
+      const b = (await trainer.parameter('b'))[0]
+      trainer.dispose()
+      return b
+    }
+    // Centred inputs: the unpenalised bias is the target mean, 5; penalised, it shrinks to 5 / (1 + lambda).
+    expect(await bias(false)).toBeCloseTo(5, 3)
+    expect(await bias(true)).toBeCloseTo(2.5, 3)
+  })
+
   it('counts exact zeros under the l1 proximal step', async () => {
     const train = centredRegression()
     const trainer = createTrainer({ model: linearRegression(train.d), optimizer: { name: 'ista' }, runs: [{ eta: 0.1, l1: 0 }, { eta: 0.1, l1: 0.3 }], train, seed: 1 })
