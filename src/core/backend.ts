@@ -44,6 +44,10 @@ async function start(preference: BackendName | undefined): Promise<string> {
         continue
       if (await tf.setBackend(name)) {
         await tf.ready()
+        // WebGL in software (SwiftShader, llvmpipe) is about 10x slower than wasm here (performance.md, npm run bench):
+        // without an explicit choice, a GPU-less machine gets the fast CPU path instead.
+        if (name === 'webgl' && !preference && describeWebgl().includes('software'))
+          continue
         return tf.getBackend()
       }
     }

@@ -117,10 +117,10 @@ export function createOptimizer(settings: OptimizerSettings, runs: RunHyper[], p
   let v: tf.Variable | undefined
   let radius: tf.Tensor | undefined
   if (name === 'momentum' || (name === 'sgdw' && mu > 0))
-    velocity = keep(tf.variable(tf.tidy(zeros)))
+    velocity = keep(tf.tidy(() => tf.variable(zeros())))
   if (name === 'adam' || name === 'adam-l2' || name === 'adamw' || (name === 'hyperball' && settings.hyperballBase !== 'sgd')) {
-    m = keep(tf.variable(tf.tidy(zeros)))
-    v = keep(tf.variable(tf.tidy(zeros)))
+    m = keep(tf.tidy(() => tf.variable(zeros())))
+    v = keep(tf.tidy(() => tf.variable(zeros())))
   }
   if (name === 'hyperball') {
     if (!w0)

@@ -113,7 +113,7 @@ export function createTrainer(config: TrainerConfig): BatchedTrainer {
       : Float32Array.from({ length: spec.rows * runs }, (_, i) => given[Math.floor(i / runs)])
     if (given.length !== spec.rows && given.length !== spec.rows * runs)
       throw new Error(`init(${spec.name}): expected ${spec.rows} or ${spec.rows * runs} values, got ${given.length}`)
-    return tf.variable(tf.tensor2d(values, [spec.rows, runs]))
+    return tf.tidy(() => tf.variable(tf.tensor2d(values, [spec.rows, runs])))
   })
   const optimizers = specs.map((spec, i) => createOptimizer(
     config.optimizer,

@@ -158,7 +158,7 @@ const decayStep = defineExperiment({
     const runs: RunResult[] = []
     const finals: number[][] = []
     for (const name of [coupledName, decoupledName] as OptimizerName[]) {
-      const w = tf.variable(tf.tensor2d(Float32Array.from(data.w0), [d, 1]))
+      const w = tf.tidy(() => tf.variable(tf.tensor2d(Float32Array.from(data.w0), [d, 1])))
       const optimizer = createOptimizer({ name }, [{ eta: config.eta, lambda: config.lambda }], { size: d }, w)
       const objective: Series = []
       for (let t = 0; t <= config.steps; t++) {

@@ -127,7 +127,8 @@ export function createRidgeTrainer(data: RegressionData, config: Pick<RidgeGdCon
   // Pre-tiled [d, B] rather than broadcast [1, B]: much faster on the cpu backend (performance.md).
   const lambdaRow = tf.tensor1d(config.lambdas)
   const lambdaGrid = tf.tidy(() => tf.tile(tf.reshape(lambdaRow, [1, runs]), [d, 1]))
-  const w = tf.variable(tf.tidy(() => tf.tile(tf.tensor2d(Float32Array.from(data.w0), [d, 1]), [1, runs])))
+  // Built inside tidy: a variable copies its initial value, which must not be left behind.
+  const w = tf.tidy(() => tf.variable(tf.tile(tf.tensor2d(Float32Array.from(data.w0), [d, 1]), [1, runs])))
   const eta = tf.scalar(config.eta)
   const invN = tf.scalar(1 / n)
   let stepsTaken = 0

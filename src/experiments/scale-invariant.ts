@@ -39,7 +39,7 @@ export function runScaleInvariant(config: ScaleInvariantConfig): ScaleInvariantR
     throw new Error(`tail: must be in [1, steps], got ${tail}`)
   const start = normalMatrix(createRng(seed), d, 1)
   const startNorm = Math.hypot(...start)
-  const w = tf.variable(tf.tensor2d(Array.from(start, v => v * config.initialNorm / startNorm), [d, 1]))
+  const w = tf.tidy(() => tf.variable(tf.tensor2d(Array.from(start, v => v * config.initialNorm / startNorm), [d, 1])))
   const optimizer = createOptimizer(config.optimizer, [config.run], { size: d }, w)
   const result: ScaleInvariantResult = { norm: [], angle: [], effectiveLearningRate: [], finalAngle: 0, finalNorm: 0 }
   let angleSum = 0

@@ -119,6 +119,20 @@ describe('each rule against a float64 reference', () => {
     expect(final.filter(v => v === 0).length).toBe(exact.filter(v => v === 0).length)
   })
 
+  it('leaves no tensor behind after dispose, for every rule', () => {
+    for (const name of ['sgd', 'momentum', 'sgdw', 'adam', 'adam-l2', 'adamw', 'ista', 'hyperball'] as OptimizerName[]) {
+      const w = tf.variable(tf.ones([3, 2]))
+      const start = tf.memory().numTensors
+      const optimizer = createOptimizer({ name, momentum: 0.5 }, [{ eta: 0.1, lambda: 0.1, l1: 0.1 }, { eta: 0.2 }], { size: 3 }, w)
+      const g = tf.ones([3, 2])
+      optimizer.apply(w, g)
+      g.dispose()
+      optimizer.dispose()
+      expect(tf.memory().numTensors, name).toBe(start)
+      w.dispose()
+    }
+  })
+
   it('validates its configuration and names the field', () => {
     expect(() => createOptimizer({ name: 'nesterov' as OptimizerName }, [{ eta: 0.1 }], { size: 2 })).toThrow(/optimizer/)
     expect(() => createOptimizer({ name: 'sgd' }, [{ eta: 0.1, lambda: -1 }], { size: 2 })).toThrow(/runs\[0\]\.lambda/)

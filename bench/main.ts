@@ -1,0 +1,28 @@
+/**
+ * The Chromium half of `npm run bench`: built by Vite into .cache/bench, opened by src/cli/bench.ts, which awaits
+ * `window.__bench`. `?quick=1` asks for fewer repetitions.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import { runSuite } from './cases'
+// The MLP case uses autodiff.
+import '@tensorflow/tfjs-core/dist/register_all_gradients'
+
+async function main() {
+  const quick = new URLSearchParams(window.location.search).get('quick') === '1'
+  const status = document.getElementById('status')
+  const log = (line: string) => {
+    if (status)
+      status.textContent = line
+    window.__benchLog?.(line)
+  }
+  // Headless Chromium without a GPU only has SwiftShader; tfjs refuses such a context unless told otherwise.
+  // The flag exists once the WebGL backend is loaded.
+  await import('@tensorflow/tfjs-backend-webgl')
+  tf.env().set('SOFTWARE_WEBGL_ENABLED', true)
+  const environment = `${navigator.userAgent}, ${navigator.hardwareConcurrency} logical cores`
+  const report = await runSuite(environment, ['webgl', 'wasm', 'cpu'], { quick, log })
+  log('done')
+  return report
+}
+
+window.__bench = main()
