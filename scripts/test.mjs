@@ -44,7 +44,7 @@ run('unit', 'npx', ['vitest', 'run'])
 env.CHROMIUM_PATH = ensureBrowserTools()
 console.log(`\nBrowser: ${env.CHROMIUM_PATH} (${chromiumVersion(env.CHROMIUM_PATH)})`)
 run('build', 'npx', ['slidev', 'build', '--out', env.DECK_DIST])
-run('browser', 'npx', ['vitest', 'run', '--config', 'test/e2e/vitest.config.ts', 'test/e2e/deck.test.ts'])
+run('browser', 'npx', ['vitest', 'run', '--config', 'test/e2e/vitest.config.ts', 'test/e2e/deck.test.ts', 'test/e2e/core.test.ts'])
 run('export', 'node', ['scripts/export.mjs', '--output', env.DECK_PDF])
 run('pdf', 'npx', ['vitest', 'run', '--config', 'test/e2e/vitest.config.ts', 'test/e2e/pdf.test.ts'])
 

@@ -45,3 +45,11 @@ export function normalMatrix(rng: Rng, rows: number, cols: number, scale = 1): F
     out[i] = scale * rng.normal()
   return out
 }
+
+/** A seed for an independent stream named `stream`, derived from `seed` (FNV-1a over the name). */
+export function deriveSeed(seed: number, stream: string): number {
+  let hash = 0x811C9DC5 ^ Math.trunc(seed)
+  for (let i = 0; i < stream.length; i++)
+    hash = Math.imul(hash ^ stream.charCodeAt(i), 0x01000193)
+  return hash >>> 0
+}

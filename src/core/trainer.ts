@@ -7,7 +7,7 @@ import type { OptimizerSettings, RunHyper } from './optimizers'
 import type { Rng } from './random'
 import * as tf from '@tensorflow/tfjs-core'
 import { createOptimizer, validateOptimizer } from './optimizers'
-import { createRng } from './random'
+import { createRng, deriveSeed } from './random'
 
 /** Examples as plain arrays: x is n x d row-major; y is n x 1 (targets or 0/1 labels) or n x K one-hot. */
 export interface ExampleSet {
@@ -97,7 +97,8 @@ export function createTrainer(config: TrainerConfig): BatchedTrainer {
   validateTrainer(config)
   const { model, train, test } = config
   const runs = config.runs.length
-  const rng = createRng(config.seed)
+  // A stream of its own, so that data drawn from the same seed do not reappear as initial weights.
+  const rng = createRng(deriveSeed(config.seed, 'trainer'))
   const specs = model.params.map(p => ({ ...p, decay: p.decay || config.decayBias === true }))
   const toBatch = (set: ExampleSet): Batch => ({
     x: tf.tensor2d(Float32Array.from(set.x), [set.n, set.d]),
@@ -160,7 +161,8 @@ export function createTrainer(config: TrainerConfig): BatchedTrainer {
       grads.forEach((g, i) => optimizers[i].apply(params[i], g))
     })
     if (frozen && before) {
-      params.forEach((p, i) => p.assign(tf.tidy(() => tf.where(tf.broadcastTo(frozen!, p.shape), before[i], p))))
+      // Inside tidy: assign keeps a reference to the new value, the tensor itself must still be released.
+      tf.tidy(() => params.forEach((p, i) => p.assign(tf.where(tf.broadcastTo(frozen!, p.shape), before[i], p))))
     }
     if (keepPrevious && before) {
       tf.dispose(previous)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createRng, normalMatrix } from '../../src/core/random'
+import { createRng, deriveSeed, normalMatrix } from '../../src/core/random'
 
 describe('createRng', () => {
   it('gives the same sequence for the same seed and another for another seed', () => {
@@ -8,6 +8,13 @@ describe('createRng', () => {
     const c = normalMatrix(createRng(8), 10, 10)
     expect(Array.from(a)).toEqual(Array.from(b))
     expect(Array.from(a)).not.toEqual(Array.from(c))
+  })
+
+  it('derives independent streams from one seed', () => {
+    expect(deriveSeed(1, 'trainer')).toBe(deriveSeed(1, 'trainer'))
+    expect(deriveSeed(1, 'trainer')).not.toBe(deriveSeed(1, 'data'))
+    expect(deriveSeed(1, 'trainer')).not.toBe(deriveSeed(2, 'trainer'))
+    expect(createRng(deriveSeed(1, 'trainer')).normal()).not.toBe(createRng(1).normal())
   })
 
   it('draws standard normals', () => {

@@ -67,7 +67,10 @@ describe('the batched trainer', () => {
     const first = await trainer.metrics()
     expect(first.diverged).toEqual([false, true])
     const frozenW = await trainer.parameter('w')
+    trainer.step(10)
+    const tensors = tf.memory().numTensors
     trainer.step(200)
+    expect(tf.memory().numTensors).toBe(tensors)
     const second = await trainer.metrics()
     expect(second.diverged).toEqual([false, true])
     const laterW = await trainer.parameter('w')
