@@ -20,17 +20,11 @@ beforeAll(async () => {
   tf = await useCpuBackend()
 })
 
-/**
- * Runs an experiment and checks that it leaves no tensor behind, except `coreLeak`: createTrainer makes each
- * parameter with `tf.variable(tf.tensor2d(...))` and never disposes the initial tensor (tf.variable does not take
- * ownership), one tensor per parameter per trainer. Reported; the bound still holds once the core is fixed.
- */
-async function run(experiment: Experiment, params: Record<string, number> = {}, coreLeak = 0): Promise<ExperimentResult> {
+/** Runs an experiment and checks that it leaves no tensor behind. */
+async function run(experiment: Experiment, params: Record<string, number> = {}): Promise<ExperimentResult> {
   const before = tf.memory().numTensors
   const result = await experiment.run(resolveConfig(experiment.defaults, params))
-  const leaked = tf.memory().numTensors - before
-  expect(leaked).toBeGreaterThanOrEqual(0)
-  expect(leaked).toBeLessThanOrEqual(coreLeak)
+  expect(tf.memory().numTensors - before).toBe(0)
   return result
 }
 
@@ -39,7 +33,7 @@ const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b)
 describe('overfitting (d2l high-dimensional regression)', () => {
   it('without decay fits the training set and not the test set; lambda = 3 fixes it, as the theory predicts', async () => {
     // Defaults: 100 epochs of 4 minibatches, lambda = 3. Linear model: parameters w and b, one trainer.
-    const result = await run(overfittingExperiment, {}, 2)
+    const result = await run(overfittingExperiment, {})
     const [free, decayed] = result.runs
     const lambda = result.config.lambda as number
     const key = (start: string) => Object.keys(result.theory).find(k => k.startsWith(start))!
@@ -65,10 +59,10 @@ describe('overfitting (d2l high-dimensional regression)', () => {
   })
 
   it('is seeded, and validates its parameters', async () => {
-    const a = await run(overfittingExperiment, { epochs: 3 }, 2)
-    const b = await run(overfittingExperiment, { epochs: 3 }, 2)
+    const a = await run(overfittingExperiment, { epochs: 3 })
+    const b = await run(overfittingExperiment, { epochs: 3 })
     expect(b.runs).toEqual(a.runs)
-    const c = await run(overfittingExperiment, { epochs: 3, seed: 2 }, 2)
+    const c = await run(overfittingExperiment, { epochs: 3, seed: 2 })
     expect(c.runs[0].final['test loss']).not.toBe(a.runs[0].final['test loss'])
     await expect(run(overfittingExperiment, { batchSize: 50 })).rejects.toThrow(/batchSize/)
     await expect(run(overfittingExperiment, { eta: 0 })).rejects.toThrow(/eta/)
@@ -78,7 +72,7 @@ describe('overfitting (d2l high-dimensional regression)', () => {
 
 describe('lambda-sweep (64 lambdas, one batch)', () => {
   it('matches the closed-form ridge losses where GD has converged and the exact GD endpoint everywhere', async () => {
-    const result = await run(lambdaSweepExperiment, {}, 2)
+    const result = await run(lambdaSweepExperiment, {})
     const runs = result.runs
     expect(runs.length).toBeGreaterThanOrEqual(64)
     const floor = result.theory['convergence floor: smallest lambda whose init remainder is negligible']
@@ -110,7 +104,7 @@ describe('lambda-sweep (64 lambdas, one batch)', () => {
   })
 
   it('from w0 = 0 converges to the closed form for every lambda, however small (centring decouples the bias)', async () => {
-    const result = await run(lambdaSweepExperiment, { initScale: 0, count: 6, lambdaMin: 1e-6, lambdaMax: 1, steps: 300, eta: 0.1 }, 2)
+    const result = await run(lambdaSweepExperiment, { initScale: 0, count: 6, lambdaMin: 1e-6, lambdaMax: 1, steps: 300, eta: 0.1 })
     expect(result.theory['convergence floor: smallest lambda whose init remainder is negligible']).toBe(1e-6)
     result.runs.forEach((r, i) => {
       // Train losses go down to ~1e-16 at lambda = 1e-6: float32 rounding of w limits the relative accuracy there.
@@ -126,7 +120,7 @@ describe('lambda-sweep (64 lambdas, one batch)', () => {
 describe('regularization-paths (lasso by ISTA, ridge by GD)', () => {
   it('matches coordinate descent and the ridge closed form, satisfies the KKT conditions, gives exact zeros', async () => {
     // Two trainers (ISTA and GD), one parameter each (no bias).
-    const result = await run(regularizationPathsExperiment, {}, 2)
+    const result = await run(regularizationPathsExperiment, {})
     const [lasso, ridge, lassoTheory, ridgeTheory] = result.runs
     const config = result.config as Record<string, number>
     const { n, d } = config
