@@ -1,14 +1,14 @@
 /**
  * `npm run experiment -- list`
  * `npm run experiment -- <id> [--<param> <value> ...] [--steps N] [--seed S] [--json]`
- * Runs an experiment in Node on the tfjs cpu backend and prints a summary, or everything as JSON.
+ * Runs an experiment in Node (tfjs cpu backend, or `--backend wasm`) and prints a summary, or everything as JSON.
  */
 import type { ExperimentResult } from '../experiments/types'
 import process from 'node:process'
 import * as tf from '@tensorflow/tfjs-core'
+import { describeBackend, initBackend, isBackendName } from '../core/backend'
 import { experiments, findExperiment } from '../experiments/registry'
 import { resolveConfig } from '../experiments/types'
-import '@tensorflow/tfjs-backend-cpu'
 
 function parseArgs(argv: string[]): { id?: string, params: Record<string, string | boolean>, json: boolean } {
   const params: Record<string, string | boolean> = {}
@@ -68,9 +68,16 @@ async function main() {
     return
   }
   const experiment = findExperiment(id)
-  const config = resolveConfig(experiment.defaults, params as Record<string, string>)
-  await tf.setBackend('cpu')
+  const { backend = 'cpu', ...rest } = params
+  if (!isBackendName(backend) || backend === 'webgl')
+    throw new Error(`backend: expected cpu or wasm in Node, got '${String(backend)}'`)
+  const config = resolveConfig(experiment.defaults, rest as Record<string, string>)
+  // PROD silences tfjs's advice to install tfjs-node, which this project does not use.
+  tf.env().set('PROD', true)
+  if (await initBackend(backend) !== backend)
+    throw new Error(`backend: '${backend}' could not start`)
   const result = await experiment.run(config)
+  result.backend = describeBackend()
   console.log(json ? JSON.stringify(result) : summary(result))
 }
 
