@@ -8,6 +8,7 @@
 import type { BackendName } from '../src/core/backend'
 import * as tf from '@tensorflow/tfjs-core'
 import { describeBackend, initBackend, resetBackendChoice } from '../src/core/backend'
+import { mlp as mlpModel } from '../src/core/models'
 import { createOptimizer } from '../src/core/optimizers'
 import { createRng, normalMatrix } from '../src/core/random'
 import { createRidgeTrainer, makeRidgeData, ridgeGdDefaults } from '../src/experiments/ridge-gd'
@@ -276,7 +277,6 @@ function adamwSteps(s: PlainAdamw, count: number): void {
 
 // ---------------------------------------------------------------------------------------------------------------
 // MLP 2-16-1 tanh, 200 points, full-batch SGD, B independent runs (own initialisation each).
-// A stand-in written for the bench: swap mlpCase for the project's model once the core has one.
 
 const mlp = { inputs: 2, hidden: 16, points: 200, eta: 0.1, seed: 7 }
 
@@ -305,35 +305,38 @@ export function mlpCase(runs: number): BenchCase {
     label: 'MLP 2-16-1 step',
     runs,
     core: () => {
-      // Inputs and labels pre-tiled to [B, N, .]: one batched matMul per layer for all runs.
-      const x = tf.tidy(() => tf.tile(tf.tensor3d(Float32Array.from(setup.x), [1, points, inputs]), [runs, 1, 1]))
-      const y = tf.tidy(() => tf.tile(tf.tensor3d(Float32Array.from(setup.y), [1, points, 1]), [runs, 1, 1]))
-      const params = tf.tidy(() => [
-        tf.variable(tf.tensor3d(Float32Array.from(setup.w1), [runs, inputs, hidden])),
-        tf.variable(tf.zeros([runs, 1, hidden])),
-        tf.variable(tf.tensor3d(Float32Array.from(setup.w2), [runs, hidden, 1])),
-        tf.variable(tf.zeros([runs, 1, 1])),
-      ])
-      const [w1, b1, w2, b2] = params
-      // Sum over runs of each run's 1/(2N) ||out - y||^2: the gradient for a run's parameters is its own.
-      const loss = () => {
-        const h = tf.tanh(tf.add(tf.matMul(x, w1), b1))
-        const out = tf.add(tf.matMul(h, w2), b2)
-        return tf.mul(tf.sum(tf.square(tf.sub(out, y))), 1 / (2 * points)) as tf.Scalar
+      // The project's own model (src/core/models.ts): parameters [rows, B], column b = run b, autodiff gradients.
+      const model = mlpModel({ inputs, hidden, outputs: 1, activation: 'tanh', normalize: false, task: 'regression' })
+      // Run-major [B, rows] set-up values -> the model's [rows, B] layout.
+      const columns = (values: Float64Array, rows: number) =>
+        Float32Array.from({ length: rows * runs }, (_, i) => values[(i % runs) * rows + Math.floor(i / runs)])
+      const batch = {
+        x: tf.tensor2d(Float32Array.from(setup.x), [points, inputs]),
+        y: tf.tensor2d(Float32Array.from(setup.y), [points, 1]),
       }
+      const params = tf.tidy(() => [
+        tf.variable(tf.tensor2d(columns(setup.w1, inputs * hidden), [inputs * hidden, runs])),
+        tf.variable(tf.zeros([hidden, runs])),
+        tf.variable(tf.tensor2d(columns(setup.w2, hidden), [hidden, runs])),
+        tf.variable(tf.zeros([1, runs])),
+      ])
       return {
         step: (count) => {
           for (let t = 0; t < count; t++) {
             tf.tidy(() => {
-              const { grads } = tf.variableGrads(loss, params)
-              for (const p of params)
-                p.assign(tf.sub(p, tf.mul(grads[p.name], eta)))
+              const grads = model.gradients(params, batch)
+              params.forEach((p, i) => p.assign(tf.sub(p, tf.mul(grads[i], eta))))
             })
           }
         },
-        sync: async () => void await w1.data(),
-        weights: async () => Float64Array.from(await w1.data()),
-        dispose: () => tf.dispose([x, y, ...params]),
+        sync: async () => void await params[0].data(),
+        // Back to run-major for the comparison with the plain version.
+        weights: async () => {
+          const w = await params[0].data()
+          const rows = inputs * hidden
+          return Float64Array.from({ length: rows * runs }, (_, i) => w[(i % rows) * runs + Math.floor(i / rows)])
+        },
+        dispose: () => tf.dispose([batch.x, batch.y, ...params]),
       }
     },
     plain: () => {

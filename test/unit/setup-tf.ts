@@ -5,6 +5,8 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients'
 
 /** Unit tests run on the deterministic cpu backend. */
 export async function useCpuBackend(): Promise<typeof tf> {
+  // Silences tfjs's advice to install tfjs-node in every test's output.
+  tf.env().set('IS_TEST', true)
   await tf.setBackend('cpu')
   await tf.ready()
   return tf
