@@ -3,10 +3,12 @@ import type { OptimizerName } from '../core/optimizers'
 import type { Experiment, ExperimentResult, RunResult, Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
 import { createOptimizer, isOptimizerName } from '../core/optimizers'
+import { modernExperiments } from './modern'
 import { regressionExperiments } from './regression'
 import { createRidgeTrainer, makeRidgeData, ridgeGdDefaults, ridgeObjective, ridgeSolution } from './ridge-gd'
 import { runScaleInvariant } from './scale-invariant'
 import { defineExperiment } from './types'
+import { viewExperiments } from './views'
 
 const backend = () => tf.getBackend()
 
@@ -191,7 +193,7 @@ const decayStep = defineExperiment({
   },
 })
 
-export const experiments: Experiment[] = [ridgeGd, ...regressionExperiments, decayStep, sgdEquilibrium, adamwEquilibrium, hyperball]
+export const experiments: Experiment[] = [ridgeGd, ...regressionExperiments, decayStep, ...viewExperiments, sgdEquilibrium, adamwEquilibrium, hyperball, ...modernExperiments]
 
 export function findExperiment(id: string): Experiment {
   const found = experiments.find(e => e.id === id)
