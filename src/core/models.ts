@@ -21,6 +21,13 @@ export type Task = 'regression' | 'binary' | 'multiclass'
 export interface Batch {
   x: tf.Tensor2D
   y: tf.Tensor2D
+  /** x transposed, [d, m], when the caller has it: tfjs-wasm's matMul with transposeA is ~10x slower. */
+  xT?: tf.Tensor2D
+}
+
+/** X^T e for a batch: the gradient's one big product. */
+function xTransposeTimes({ x, xT }: Batch, e: tf.Tensor): tf.Tensor {
+  return xT ? tf.matMul(xT, e) : tf.matMul(x, e, true, false)
 }
 
 export interface BatchedModel {
@@ -51,10 +58,10 @@ export function linearRegression(d: number, options: { bias?: boolean } = {}): B
     task: 'regression',
     params: bias ? [{ name: 'w', rows: d, decay: true }, { name: 'b', rows: 1, decay: false }] : [{ name: 'w', rows: d, decay: true }],
     predict: forward,
-    gradients: (params, { x, y }) => {
-      const residual = tf.sub(forward(params, x), y)
-      const m = x.shape[0]
-      const gw = tf.div(tf.matMul(x, residual, true, false), m)
+    gradients: (params, batch) => {
+      const residual = tf.sub(forward(params, batch.x), batch.y)
+      const m = batch.x.shape[0]
+      const gw = tf.div(xTransposeTimes(batch, residual), m)
       return bias ? [gw, tf.mean(residual, 0, true)] : [gw]
     },
     loss: (params, { x, y }) => tf.div(meanRows(tf.square(tf.sub(forward(params, x), y))), 2),
@@ -69,9 +76,9 @@ export function logisticRegression(d: number): BatchedModel {
     task: 'binary',
     params: [{ name: 'w', rows: d, decay: true }, { name: 'b', rows: 1, decay: false }],
     predict: (params, x) => tf.sigmoid(logits(params, x)),
-    gradients: (params, { x, y }) => {
-      const error = tf.sub(tf.sigmoid(logits(params, x)), y)
-      return [tf.div(tf.matMul(x, error, true, false), x.shape[0]), tf.mean(error, 0, true)]
+    gradients: (params, batch) => {
+      const error = tf.sub(tf.sigmoid(logits(params, batch.x)), batch.y)
+      return [tf.div(xTransposeTimes(batch, error), batch.x.shape[0]), tf.mean(error, 0, true)]
     },
     // softplus(z) - y z is the cross-entropy of sigmoid(z), stable for large |z|.
     loss: (params, { x, y }) => {
@@ -98,11 +105,11 @@ export function softmaxRegression(d: number, classes: number): BatchedModel {
     task: 'multiclass',
     params: [{ name: 'W', rows: d * classes, decay: true }, { name: 'b', rows: classes, decay: false }],
     predict: (params, x) => tf.softmax(logits(params, x)),
-    gradients: (params, { x, y }) => {
+    gradients: (params, batch) => {
       const runs = params[0].shape[1]!
-      const m = x.shape[0]
-      const error = tf.sub(tf.softmax(logits(params, x)), tf.reshape(y, [m, 1, classes])) // [m, B, K]
-      const gw = tf.div(tf.matMul(x, tf.reshape(error, [m, runs * classes]), true, false), m) // [d, B*K]
+      const m = batch.x.shape[0]
+      const error = tf.sub(tf.softmax(logits(params, batch.x)), tf.reshape(batch.y, [m, 1, classes])) // [m, B, K]
+      const gw = tf.div(xTransposeTimes(batch, tf.reshape(error, [m, runs * classes])), m) // [d, B*K]
       const gb = tf.mean(error, 0) // [B, K]
       return [toParamLayout(gw, d, runs), tf.transpose(gb)]
     },
@@ -123,14 +130,14 @@ export function reluUnit(d: number): BatchedModel {
     task: 'regression',
     params: [{ name: 'u', rows: d, decay: true }, { name: 'v', rows: 1, decay: true }],
     predict: forward,
-    gradients: ([u, v], { x, y }) => {
-      const z = tf.matMul(x, u)
+    gradients: ([u, v], batch) => {
+      const z = tf.matMul(batch.x, u)
       const a = tf.relu(z)
-      const residual = tf.sub(tf.mul(a, v), y)
-      const m = x.shape[0]
+      const residual = tf.sub(tf.mul(a, v), batch.y)
+      const m = batch.x.shape[0]
       const gv = tf.mean(tf.mul(residual, a), 0, true)
       const gz = tf.mul(tf.mul(residual, v), tf.step(z))
-      return [tf.div(tf.matMul(x, gz, true, false), m), gv]
+      return [tf.div(xTransposeTimes(batch, gz), m), gv]
     },
     loss: (params, { x, y }) => tf.div(meanRows(tf.square(tf.sub(forward(params, x), y))), 2),
   }

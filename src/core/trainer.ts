@@ -100,10 +100,10 @@ export function createTrainer(config: TrainerConfig): BatchedTrainer {
   // A stream of its own, so that data drawn from the same seed do not reappear as initial weights.
   const rng = createRng(deriveSeed(config.seed, 'trainer'))
   const specs = model.params.map(p => ({ ...p, decay: p.decay || config.decayBias === true }))
-  const toBatch = (set: ExampleSet): Batch => ({
-    x: tf.tensor2d(Float32Array.from(set.x), [set.n, set.d]),
-    y: tf.tensor2d(Float32Array.from(set.y), [set.n, set.targets ?? 1]),
-  })
+  const toBatch = (set: ExampleSet): Required<Batch> => {
+    const x = tf.tensor2d(Float32Array.from(set.x), [set.n, set.d])
+    return { x, xT: tf.transpose(x), y: tf.tensor2d(Float32Array.from(set.y), [set.n, set.targets ?? 1]) }
+  }
   const trainBatch = toBatch(train)
   const testBatch = test ? toBatch(test) : undefined
 
@@ -152,10 +152,10 @@ export function createTrainer(config: TrainerConfig): BatchedTrainer {
   const oneStep = (keepPrevious: boolean) => {
     const before = keepPrevious || frozen ? params.map(p => tf.clone(p)) : undefined
     tf.tidy(() => {
-      let batch = trainBatch
+      let batch: Batch = trainBatch
       if (batchSize < train.n) {
         const indices = tf.tensor1d(nextIndices(), 'int32')
-        batch = { x: tf.gather(trainBatch.x, indices), y: tf.gather(trainBatch.y, indices) }
+        batch = { x: tf.gather(trainBatch.x, indices), xT: tf.gather(trainBatch.xT, indices, 1), y: tf.gather(trainBatch.y, indices) }
       }
       const grads = model.gradients(params, batch)
       grads.forEach((g, i) => optimizers[i].apply(params[i], g))
@@ -252,9 +252,9 @@ export function createTrainer(config: TrainerConfig): BatchedTrainer {
     parameter,
     predict,
     dispose: () => {
-      tf.dispose([...params, ...previous, trainBatch.x, trainBatch.y])
+      tf.dispose([...params, ...previous, trainBatch.x, trainBatch.xT, trainBatch.y])
       if (testBatch)
-        tf.dispose([testBatch.x, testBatch.y])
+        tf.dispose([testBatch.x, testBatch.xT, testBatch.y])
       frozen?.dispose()
       optimizers.forEach(o => o.dispose())
     },

@@ -170,7 +170,7 @@ const decayStep = defineExperiment({
           objective.push([t, ridgeObjective(data, wNow, config.lambda)])
         }
         if (t < config.steps) {
-          const g = tf.tidy(() => tf.div(tf.matMul(x, tf.sub(tf.matMul(x, w), y), true, false), n))
+          const g = tf.tidy(() => tf.div(tf.matMul(tf.transpose(x), tf.sub(tf.matMul(x, w), y)), n))
           optimizer.apply(w, g)
           g.dispose()
         }

@@ -123,6 +123,8 @@ export function createRidgeTrainer(data: RegressionData, config: Pick<RidgeGdCon
     throw new Error(`eta: must be a number > 0, got ${config.eta}`)
 
   const x = tf.tensor2d(Float32Array.from(data.x), [n, d])
+  // Kept transposed too: tfjs-wasm's matMul with transposeA is about 10x slower than a plain one.
+  const xT = tf.transpose(x)
   const y = tf.tensor2d(Float32Array.from(data.y), [n, 1])
   // Pre-tiled [d, B] rather than broadcast [1, B]: much faster on the cpu backend (performance.md).
   const lambdaRow = tf.tensor1d(config.lambdas)
@@ -137,7 +139,7 @@ export function createRidgeTrainer(data: RegressionData, config: Pick<RidgeGdCon
     for (let k = 0; k < count; k++) {
       tf.tidy(() => {
         const residual = tf.sub(tf.matMul(x, w), y)
-        const gradient = tf.add(tf.mul(tf.matMul(x, residual, true, false), invN), tf.mul(lambdaGrid, w))
+        const gradient = tf.add(tf.mul(tf.matMul(xT, residual), invN), tf.mul(lambdaGrid, w))
         w.assign(tf.sub(w, tf.mul(eta, gradient)))
       })
     }
@@ -162,7 +164,7 @@ export function createRidgeTrainer(data: RegressionData, config: Pick<RidgeGdCon
   const weights = async () => Float64Array.from(await w.data())
 
   const dispose = () => {
-    tf.dispose([x, y, lambdaRow, lambdaGrid, w, eta, invN])
+    tf.dispose([x, xT, y, lambdaRow, lambdaGrid, w, eta, invN])
   }
 
   return {

@@ -53,6 +53,14 @@ describe('batched models', () => {
     tf.dispose([...handWritten, ...autodiff, ...params, batch.x, batch.y])
   })
 
+  it.each(models)('%s: a batch carrying x transposed gives the same gradients', (_, make) => {
+    const model = make()
+    const { batch, params } = batchFor(model, 21)
+    const plain = model.gradients(params, batch)
+    const withTranspose = model.gradients(params, { ...batch, xT: tf.transpose(batch.x) })
+    plain.forEach((g, i) => g.dataSync().forEach((v, j) => expect(withTranspose[i].dataSync()[j]).toBeCloseTo(v, 6)))
+  })
+
   it.each(models)('%s: runs are independent (run 1 alone gives the same loss and gradient)', (_, make) => {
     const model = make()
     const { batch, params } = batchFor(model, 9)
