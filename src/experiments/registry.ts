@@ -3,6 +3,7 @@ import type { OptimizerName } from '../core/optimizers'
 import type { Experiment, ExperimentResult, RunResult, Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
 import { createOptimizer, isOptimizerName } from '../core/optimizers'
+import { adamwEquilibriumAngle, adamwEquilibriumNorm, hyperballAngle, hyperballMatchingEta, sgdEquilibriumAngle, sgdEquilibriumAngleApprox, sgdEquilibriumNorm, timeToEquilibrium } from '../core/theory'
 import { modernExperiments } from './modern'
 import { regressionExperiments } from './regression'
 import { createRidgeTrainer, makeRidgeData, ridgeGdDefaults, ridgeObjective, ridgeSolution } from './ridge-gd'
@@ -64,7 +65,7 @@ const sgdEquilibrium = defineExperiment({
   defaults: { eta: 0.1, lambda: 5e-4, d: 2000, steps: 6000, tail: 2000, every: 100, seed: 11 },
   async run(config) {
     const gradSq = config.d - 1
-    const equilibriumNorm = (config.eta * gradSq / (config.lambda * (2 - config.eta * config.lambda))) ** 0.25
+    const equilibriumNorm = sgdEquilibriumNorm(config.eta, config.lambda, gradSq)
     const result = runScaleInvariant({
       optimizer: { name: 'sgd' },
       run: { eta: config.eta, lambda: config.lambda },
@@ -81,8 +82,8 @@ const sgdEquilibrium = defineExperiment({
       backend: backend(),
       runs: [equilibriumRun('SGD', result)],
       theory: {
-        'angular update (rad)': Math.acos(1 - config.eta * config.lambda),
-        'angular update, sqrt(2 eta lambda)': Math.sqrt(2 * config.eta * config.lambda),
+        'angular update (rad)': sgdEquilibriumAngle(config.eta, config.lambda),
+        'angular update, sqrt(2 eta lambda)': sgdEquilibriumAngleApprox(config.eta, config.lambda),
         'norm': equilibriumNorm,
       },
     }
@@ -111,9 +112,9 @@ const adamwEquilibrium = defineExperiment({
       backend: backend(),
       runs: [equilibriumRun('AdamW', result)],
       theory: {
-        'angular update (rad)': Math.sqrt(2 * eta * lambda * (1 - beta1) / (1 + beta1)),
-        'norm': Math.sqrt(eta * d / (2 * lambda)),
-        'steps to equilibrium, 1/(eta lambda)': 1 / (eta * lambda),
+        'angular update (rad)': adamwEquilibriumAngle(eta, lambda, beta1),
+        'norm': adamwEquilibriumNorm(eta, lambda, d),
+        'steps to equilibrium, 1/(eta lambda)': timeToEquilibrium(eta, lambda),
       },
     }
   },
@@ -125,8 +126,8 @@ const hyperball = defineExperiment({
   defaults: { eta: 1e-3, lambda: 0.1, beta1: 0.9, d: 2000, steps: 20_000, tail: 2000, every: 500, seed: 11 },
   async run(config) {
     const { eta, lambda, beta1, d } = config
-    const matchingEta = Math.sqrt(2 * eta * lambda * (1 - beta1) / (1 + beta1))
-    const equilibriumNorm = Math.sqrt(eta * d / (2 * lambda))
+    const matchingEta = hyperballMatchingEta(eta, lambda, beta1)
+    const equilibriumNorm = adamwEquilibriumNorm(eta, lambda, d)
     const common = { d, steps: config.steps, tail: config.tail, every: config.every, seed: config.seed, initialNorm: equilibriumNorm }
     const adamw = runScaleInvariant({ ...common, optimizer: { name: 'adamw', beta1 }, run: { eta, lambda } })
     const adamh = runScaleInvariant({ ...common, optimizer: { name: 'hyperball', beta1 }, run: { eta: matchingEta } })
@@ -139,7 +140,7 @@ const hyperball = defineExperiment({
         'AdamW angular update (rad)': matchingEta,
         'AdamW norm': equilibriumNorm,
         'Hyperball norm R': equilibriumNorm,
-        'Hyperball angle for orthogonal updates, arctan(eta_H)': Math.atan(matchingEta),
+        'Hyperball angle for orthogonal updates, arctan(eta_H)': hyperballAngle(matchingEta),
       },
     }
   },

@@ -6,8 +6,8 @@
  * Gradient: X^T (X w - y) / n + lambda w, written by hand so a step is a handful of kernels.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { gram, solveSpd, transposeTimes } from '../core/linalg'
 import { createRng, normalMatrix } from '../core/random'
+import { ridgeSolution as closedFormRidge } from '../core/theory'
 
 export interface RidgeGdConfig {
   /** Training examples. */
@@ -61,18 +61,9 @@ export function makeRidgeData(config: RidgeGdConfig): RegressionData {
   return { n, d, x, y, w0 }
 }
 
-/** Closed form: w = (X^T X / n + lambda I)^{-1} X^T y / n. */
+/** The closed-form minimiser for this data set (theory.ts: (X^T X / n + lambda I)^{-1} X^T y / n). */
 export function ridgeSolution(data: RegressionData, lambda: number): Float64Array {
-  const { n, d, x, y } = data
-  const h = gram(x, n, d)
-  for (let i = 0; i < d * d; i++)
-    h[i] /= n
-  for (let i = 0; i < d; i++)
-    h[i * d + i] += lambda
-  const b = transposeTimes(x, n, d, y)
-  for (let i = 0; i < d; i++)
-    b[i] /= n
-  return solveSpd(h, b)
+  return closedFormRidge(data.x, data.n, data.d, data.y, lambda)
 }
 
 /** J(w) in float64, the reference the tfjs runs are checked against. */
