@@ -25,38 +25,19 @@ import {
 import { createTrainer } from '../core/trainer'
 import { runScaleInvariant } from './scale-invariant'
 import { defineExperiment } from './types'
+import { requireInteger, requireNonNegative, requirePositive, requireUnitInterval } from './validate'
 
 // ---------------------------------------------------------------------------
 // Validation: every message starts with the field name.
 
-function positive(field: string, value: number): void {
-  if (!(Number.isFinite(value) && value > 0))
-    throw new Error(`${field}: must be a finite number > 0, got ${value}`)
-}
-
-function nonNegative(field: string, value: number): void {
-  if (!(Number.isFinite(value) && value >= 0))
-    throw new Error(`${field}: must be a finite number >= 0, got ${value}`)
-}
-
-function positiveInteger(field: string, value: number, min = 1): void {
-  if (!(Number.isSafeInteger(value) && value >= min))
-    throw new Error(`${field}: must be an integer >= ${min}, got ${value}`)
-}
-
-function momentumValue(field: string, value: number): void {
-  if (!(Number.isFinite(value) && value >= 0 && value < 1))
-    throw new Error(`${field}: must be in [0, 1), got ${value}`)
-}
-
 /** steps, every and tail of a recorded run: every divides steps; tail (steps averaged at the end) is at most steps. */
 function schedule(steps: number, every: number, tail?: number): void {
-  positiveInteger('steps', steps)
-  positiveInteger('every', every)
+  requireInteger('steps', steps)
+  requireInteger('every', every)
   if (steps % every !== 0)
     throw new Error(`every: must divide steps = ${steps}, got ${every}`)
   if (tail !== undefined) {
-    positiveInteger('tail', tail)
+    requireInteger('tail', tail)
     if (tail > steps)
       throw new Error(`tail: must be in [1, steps = ${steps}], got ${tail}`)
   }
@@ -182,11 +163,11 @@ export const effectiveLr = defineExperiment({
   defaults: { dataset: 'circles', n: 200, hidden: 16, batchSize: 20, eta: 0.2, lambda: 0.02, steps: 1500, every: 10, tail: 500, seed: 3 },
   async run(config): Promise<ExperimentResult> {
     const { eta, lambda, hidden, steps, every, tail } = config
-    positive('eta', eta)
-    positive('lambda', lambda)
-    positiveInteger('hidden', hidden)
-    positiveInteger('n', config.n, 2)
-    positiveInteger('batchSize', config.batchSize)
+    requirePositive('eta', eta)
+    requirePositive('lambda', lambda)
+    requireInteger('hidden', hidden)
+    requireInteger('n', config.n, 2)
+    requireInteger('batchSize', config.batchSize)
     if (config.batchSize > config.n)
       throw new Error(`batchSize: must be at most n = ${config.n}, got ${config.batchSize}`)
     schedule(steps, every, tail)
@@ -298,10 +279,10 @@ export const equilibriumMomentum = defineExperiment({
   defaults: { eta: 0.01, lambda: 5e-4, mu: 0.9, d: 2000, steps: 6000, tail: 2000, every: 100, seed: 11 },
   async run(config): Promise<ExperimentResult> {
     const { eta, lambda, mu, d } = config
-    positive('eta', eta)
-    positive('lambda', lambda)
-    momentumValue('mu', mu)
-    positiveInteger('d', d, 2)
+    requirePositive('eta', eta)
+    requirePositive('lambda', lambda)
+    requireUnitInterval('mu', mu)
+    requireInteger('d', d, 2)
     schedule(config.steps, config.every, config.tail)
     // L = E||gradient at unit norm||^2 = d - 1 for the projected unit Gaussian.
     const norm = momentumEquilibriumNorm(eta, lambda, mu, d - 1)
@@ -344,12 +325,12 @@ export const batchSizeNoise = defineExperiment({
   defaults: { batchSizes: '8,32,128', lambdas: '0.005,0.02', eta: 0.1, d: 1000, initialNorm: 0.5, steps: 3000, tail: 1000, every: 50, seed: 7 },
   async run(config): Promise<ExperimentResult> {
     const { eta, d, steps, every, tail, seed } = config
-    positive('eta', eta)
-    positiveInteger('d', d, 2)
-    positive('initialNorm', config.initialNorm)
+    requirePositive('eta', eta)
+    requireInteger('d', d, 2)
+    requirePositive('initialNorm', config.initialNorm)
     schedule(steps, every, tail)
-    const batchSizes = numberList('batchSizes', config.batchSizes, (f, v) => positiveInteger(f, v))
-    const lambdas = numberList('lambdas', config.lambdas, positive)
+    const batchSizes = numberList('batchSizes', config.batchSizes, (f, v) => requireInteger(f, v))
+    const lambdas = numberList('lambdas', config.lambdas, requirePositive)
     lambdas.forEach((l, i) => {
       if (!(eta * l < 1))
         throw new Error(`lambdas[${i}]: eta * lambda must be < 1, got ${eta * l}`)
@@ -448,7 +429,7 @@ const BF16_HALF_ULP = 2 ** -8
  * A local closed form (theory.ts has none for bfloat16).
  */
 export function bfloat16LostFraction(angle: number): number {
-  positive('angle', angle)
+  requirePositive('angle', angle)
   const points = 256
   let sum = 0
   for (let k = 0; k < points; k++) {
@@ -484,11 +465,11 @@ export const lowPrecision = defineExperiment({
   defaults: { eta: 0.01, lambda: 0.05, mu: 0.9, d: 256, initialNorm: 1, steps: 8000, every: 100, tail: 1000, seed: 11 },
   async run(config): Promise<ExperimentResult> {
     const { eta, lambda, mu, d, steps, every, tail, seed } = config
-    positive('eta', eta)
-    positive('lambda', lambda)
-    momentumValue('mu', mu)
-    positiveInteger('d', d, 2)
-    positive('initialNorm', config.initialNorm)
+    requirePositive('eta', eta)
+    requirePositive('lambda', lambda)
+    requireUnitInterval('mu', mu)
+    requireInteger('d', d, 2)
+    requirePositive('initialNorm', config.initialNorm)
     schedule(steps, every, tail)
     if (tail % every !== 0)
       throw new Error(`tail: must be a multiple of every = ${every}, got ${tail}`)
@@ -596,12 +577,12 @@ export const reluRescaling = defineExperiment({
   defaults: { d: 5, n: 200, vStar: 2, noise: 0.1, initialU: 1.5, initialV: 0.1, eta: 0.005, lambda: 0.05, steps: 4000, every: 20, seed: 5 },
   async run(config): Promise<ExperimentResult> {
     const { d, n, eta, lambda, steps, every, seed } = config
-    positiveInteger('d', d)
-    positiveInteger('n', n)
-    positive('eta', eta)
-    positive('lambda', lambda)
-    nonNegative('noise', config.noise)
-    positive('initialU', config.initialU)
+    requireInteger('d', d)
+    requireInteger('n', n)
+    requirePositive('eta', eta)
+    requirePositive('lambda', lambda)
+    requireNonNegative('noise', config.noise)
+    requirePositive('initialU', config.initialU)
     if (!Number.isFinite(config.vStar))
       throw new Error(`vStar: must be a finite number, got ${config.vStar}`)
     if (!Number.isFinite(config.initialV))

@@ -20,24 +20,10 @@ import { createRng, normalMatrix } from '../core/random'
 import { gdStableLearningRate, lassoKktViolation, lassoLambdaMax, lassoPath, lassoSolution, ridgeSolution } from '../core/theory'
 import { createTrainer } from '../core/trainer'
 import { defineExperiment } from './types'
+import { requireInteger, requireNonNegative, requirePositive } from './validate'
 
 // ---------------------------------------------------------------------------
 // Validation: every message starts with the field name.
-
-function requirePositive(field: string, value: number): void {
-  if (!(Number.isFinite(value) && value > 0))
-    throw new Error(`${field}: must be a finite number > 0, got ${value}`)
-}
-
-function requireNonNegative(field: string, value: number): void {
-  if (!(Number.isFinite(value) && value >= 0))
-    throw new Error(`${field}: must be a finite number >= 0, got ${value}`)
-}
-
-function requireInteger(field: string, value: number, min: number): void {
-  if (!(Number.isSafeInteger(value) && value >= min))
-    throw new Error(`${field}: must be an integer >= ${min}, got ${value}`)
-}
 
 function requireStableEta(field: string, eta: number, hMax: number, lambdaMax: number): void {
   const limit = gdStableLearningRate(hMax, lambdaMax)

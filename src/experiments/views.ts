@@ -28,37 +28,10 @@ import {
 } from '../core/theory'
 import { createTrainer } from '../core/trainer'
 import { defineExperiment } from './types'
+import { requireFinite, requireInteger, requireNonNegative, requireOpenInterval, requirePositive } from './validate'
 
 // ---------------------------------------------------------------------------
 // Validation and small shared helpers.
-
-function requireFinite(field: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    throw new Error(`${field}: must be a finite number, got ${value}`)
-}
-
-function requirePositive(field: string, value: number): void {
-  requireFinite(field, value)
-  if (!(value > 0))
-    throw new Error(`${field}: must be > 0, got ${value}`)
-}
-
-function requireNonNegative(field: string, value: number): void {
-  requireFinite(field, value)
-  if (value < 0)
-    throw new Error(`${field}: must be >= 0, got ${value}`)
-}
-
-function requireInteger(field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
-  if (!Number.isSafeInteger(value) || value < min || value > max)
-    throw new Error(`${field}: must be an integer in [${min}, ${max}], got ${value}`)
-}
-
-function requireOpenInterval(field: string, value: number, lo: number, hi: number): void {
-  requireFinite(field, value)
-  if (!(value > lo && value < hi))
-    throw new Error(`${field}: must be in (${lo}, ${hi}), got ${value}`)
-}
 
 /** Comma-separated lambdas ('0,0.1,0.5'): each a finite number >= 0, at least one. */
 export function parseLambdas(field: string, text: string): number[] {
