@@ -78,7 +78,8 @@ async function main() {
     throw new Error(`backend: '${backend}' could not start`)
   const result = await experiment.run(config)
   result.backend = describeBackend()
-  console.log(json ? JSON.stringify(result) : summary(result))
+  const { extra: _extra, ...printable } = result
+  console.log(json ? JSON.stringify(printable) : summary(result))
 }
 
 main().catch((error: unknown) => {

@@ -24,19 +24,58 @@ type WasmPaths = Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm'
 let ready: Promise<string> | undefined
 let wasmModule: Promise<WasmModule> | undefined
 let wasmLoaded: WasmModule | undefined
+let notice = ''
 
 /**
  * Initialises tfjs once per page. Resolves to the active backend's name.
  * An unknown or failing preference falls back to the automatic order.
  */
 export function initBackend(preference?: string | null): Promise<string> {
-  ready ??= start(isBackendName(preference) ? preference : undefined)
+  ready ??= (async () => {
+    const wanted = isBackendName(preference) ? preference : undefined
+    if (preference && !wanted)
+      notice = `Unknown backend '${preference}' in the address (known: ${backendNames.join(', ')}); chose one automatically.`
+    const name = await start(wanted)
+    if (wanted && name !== wanted)
+      notice = `The ${wanted} backend could not start here; using ${name}.`
+    return name
+  })()
   return ready
 }
 
-async function start(preference: BackendName | undefined): Promise<string> {
+
+/** A sentence for the user when the backend is not the one the address asked for, else ''. */
+export function backendNotice(): string {
+  return notice
+}
+
+/**
+ * Moves off the active backend after it failed (a lost WebGL context) to the next one that starts.
+ * Tensors of the old backend are gone: callers restart their runs.
+ */
+export function fallBackFrom(failed: string): Promise<string> {
+  ready = start(undefined, [failed as BackendName]).then((name) => {
+    notice = `The ${failed} backend failed; switched to ${name}.`
+    return name
+  })
+  return ready
+}
+
+/** Calls `listener` once if the WebGL context of the active backend is lost; returns a function that stops listening. */
+export function onContextLost(listener: () => void): () => void {
+  if (!inBrowser || tf.getBackend() !== 'webgl')
+    return () => {}
+  const canvas = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl?.canvas
+  if (!canvas || !('addEventListener' in canvas))
+    return () => {}
+  const handler = () => listener()
+  canvas.addEventListener('webglcontextlost', handler, { once: true })
+  return () => canvas.removeEventListener('webglcontextlost', handler)
+}
+
+async function start(preference: BackendName | undefined, exclude: BackendName[] = []): Promise<string> {
   const automatic: BackendName[] = inBrowser ? ['webgl', 'wasm', 'cpu'] : ['cpu']
-  const order = preference ? [preference, ...automatic.filter(name => name !== preference)] : automatic
+  const order = (preference ? [preference, ...automatic.filter(name => name !== preference)] : automatic).filter(name => !exclude.includes(name))
   for (const name of order) {
     try {
       // Each backend is loaded only when it is tried, so a deck on WebGL never fetches the wasm binaries.
@@ -166,4 +205,5 @@ function describeWasm(): string {
 /** For tests: forget the chosen backend (the registered backends and the wasm set-up stay). */
 export function resetBackendChoice(): void {
   ready = undefined
+  notice = ''
 }

@@ -17,6 +17,37 @@ export interface ExperimentResult {
   runs: RunResult[]
   /** Closed-form values the measured ones are compared with. */
   theory: Record<string, number>
+  /** What a custom view draws besides the series (weights, a grid, a histogram); the CLI leaves it out of --json. */
+  extra?: Record<string, unknown>
+}
+
+/** The state of a run while it goes: what a slide draws before the result is in. */
+export interface Progress {
+  /** Work done and to do, in the experiment's own unit (steps, epochs, lambdas). */
+  done: number
+  total: number
+  /** Series so far, one entry per run, the same keys as the final runs. */
+  runs: Array<{ label: string, series: Record<string, Series>, diverged?: boolean }>
+  /** Closed-form values known before the run ends. */
+  theory?: Record<string, number>
+  extra?: Record<string, unknown>
+}
+
+/**
+ * How a caller watches and paces a run. Experiments call `checkpoint` between chunks of work that take at most a
+ * few milliseconds; a slide uses it to draw, to yield the frame, to pause, or to stop the run (it then throws
+ * `RunStopped`, and the experiment's `finally` frees its tensors). Node callers pass nothing.
+ */
+export interface RunHooks {
+  checkpoint?: (snapshot: () => Progress) => void | Promise<void>
+}
+
+/** Thrown by a checkpoint to end a run early (the slide was reset or unmounted). */
+export class RunStopped extends Error {
+  constructor() {
+    super('run stopped')
+    this.name = 'RunStopped'
+  }
 }
 
 export type ParamValue = number | string | boolean
@@ -26,7 +57,7 @@ export interface Experiment<C extends Record<string, ParamValue> = Record<string
   /** One line, shown by `npm run experiment -- list`. */
   description: string
   defaults: C
-  run: (config: C) => Promise<ExperimentResult>
+  run: (config: C, hooks?: RunHooks) => Promise<ExperimentResult>
 }
 
 /** Declares an experiment with typed defaults; the registry stores it untyped. */

@@ -8,7 +8,7 @@ import { chromiumArgs } from '../../scripts/chromium.mjs'
 import { chromiumPath, deckDist, sourceSlides } from './deck'
 import { serveStatic } from './serve'
 
-const slides = sourceSlides()
+const slides = await sourceSlides()
 const demoSlide = slides.find(s => /trained live/i.test(s.title))!
 
 let server: StaticServer

@@ -1,19 +1,49 @@
 // What the end-to-end tests share: the slides as the source defines them, and where the build and PDF are.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import process from 'node:process'
-import { parseSync } from '@slidev/parser'
+import { load } from '@slidev/parser/fs'
 
 export interface SourceSlide {
   no: number
   title: string
   note: string
+  /** The slide's markdown, to find the demos on it. */
+  content: string
+  /** Ids of the demos on the slide (`data-demo` of their roots), from the components the markdown uses. */
+  demos: string[]
 }
 
-export function sourceSlides(): SourceSlide[] {
-  const markdown = readFileSync(resolve('slides.md'), 'utf8')
-  const shown = parseSync(markdown, resolve('slides.md')).slides.filter(slide => !slide.frontmatter.hide && !slide.frontmatter.disabled)
-  return shown.map((slide, i) => ({ no: i + 1, title: slide.title ?? '', note: slide.note ?? '' }))
+/** The demo component each experiment id is shown by; a test checks every demo slide against it. */
+export const demoComponents: Record<string, string> = {
+  RidgeDemo: 'ridge-gd',
+  OverfittingDemo: 'overfitting',
+  LambdaSweepDemo: 'lambda-sweep',
+  GeometryDemo: 'l1-l2-geometry',
+  PathsDemo: 'regularization-paths',
+  DecayStepDemo: 'decay-step',
+  AdamWDemo: 'adam-vs-adamw',
+  BiasVarianceDemo: 'bias-variance',
+  LandscapeDemo: 'landscape-momentum',
+  ClassificationDemo: 'classification',
+  EffectiveLrDemo: 'effective-lr',
+  EquilibriumDemo: 'equilibrium-sgd',
+  HyperballDemo: 'hyperball',
+  BatchNoiseDemo: 'batch-size-noise',
+  LowPrecisionDemo: 'low-precision',
+  ReluRescalingDemo: 'relu-rescaling',
+}
+
+/** The slides as Slidev sees them: `src:` includes resolved, hidden and disabled ones left out. */
+export async function sourceSlides(): Promise<SourceSlide[]> {
+  const root = resolve('.')
+  const data = await load({ roots: [root], userRoot: root }, resolve('slides.md'))
+  const shown = data.slides.filter(slide => !slide.frontmatter.hide && !slide.frontmatter.disabled)
+  return shown.map((slide, i) => {
+    const content = slide.content ?? ''
+    const demos = Object.entries(demoComponents).filter(([tag]) => new RegExp(`<${tag}[\\s/>]`).test(content)).map(([, id]) => id)
+    return { no: i + 1, title: slide.title ?? '', note: slide.note ?? '', content, demos }
+  })
 }
 
 function artefact(variable: string, what: string, command: string): string {

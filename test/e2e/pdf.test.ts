@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { deckPdf, sourceSlides } from './deck'
 
-const slides = sourceSlides()
+const slides = await sourceSlides()
 
 function pageText(pdf: string, page?: number): string {
   const range = page ? ['-f', String(page), '-l', String(page)] : []

@@ -1,0 +1,193 @@
+import type { MaybeRefOrGetter } from 'vue'
+import type { DemoMode } from '../src/core/demo-mode'
+import type { ExperimentResult, ParamValue, Progress } from '../src/experiments/types'
+import { tryOnScopeDispose } from '@vueuse/core'
+import { computed, ref, shallowRef, toValue, watch } from 'vue'
+import { backendNotice, describeBackend, fallBackFrom, initBackend, onContextLost } from '../src/core/backend'
+import { createRunControl } from '../src/core/run-control'
+import { findExperiment } from '../src/experiments/registry'
+import { resolveConfig, RunStopped } from '../src/experiments/types'
+
+/** What the tests and the styles read from a demo's root: `data-state`. */
+export type DemoState = 'idle' | 'running' | 'paused' | 'done' | 'diverged' | 'error'
+
+export interface ExperimentRunOptions {
+  /** The experiment's id in the registry; a change starts the new experiment. */
+  id: MaybeRefOrGetter<string>
+  /** Parameters over the experiment's defaults; a change restarts the run. */
+  params?: MaybeRefOrGetter<Record<string, ParamValue>>
+  /** Whether the demo may train now (from `useDemoMode`). */
+  mode: MaybeRefOrGetter<DemoMode>
+  /** Milliseconds of training per frame while live. @default 8 */
+  budgetMs?: number
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+function addressParams(id: string): Record<string, string> {
+  if (typeof window === 'undefined')
+    return {}
+  const out: Record<string, string> = {}
+  for (const [key, value] of new URLSearchParams(window.location.search)) {
+    if (key.startsWith(`${id}.`))
+      out[key.slice(id.length + 1)] = value
+  }
+  return out
+}
+
+/** Turns a finished result into the same shape a view draws while the run goes. */
+export function resultProgress(result: ExperimentResult): Progress {
+  const total = Math.max(0, ...result.runs.flatMap(r => Object.values(r.series).map(s => s.at(-1)?.[0] ?? 0)))
+  return { done: total, total, runs: result.runs, theory: result.theory, extra: result.extra }
+}
+
+/**
+ * Runs one registered experiment on a slide: starts when the slide is first shown (or printed), pauses while it is
+ * not, and offers play, pause, step, reset and a seed. Every demo uses this; none paces its own loop.
+ */
+export function useExperimentRun(options: ExperimentRunOptions) {
+  const experiment = computed(() => findExperiment(toValue(options.id)))
+  const state = ref<DemoState>('idle')
+  const userPaused = ref(false)
+  const error = ref('')
+  const notice = ref('')
+  const backend = ref('')
+  const seed = ref(Number(experiment.value.defaults.seed ?? 1))
+  const progress = shallowRef<Progress | undefined>()
+  const result = shallowRef<ExperimentResult | undefined>()
+  let started = false
+  let stopListening = () => {}
+
+  const mode = computed(() => toValue(options.mode))
+  const control = createRunControl({
+    // Printing waits for the finished run, so it may hold the page longer per frame than a live slide.
+    budgetMs: () => mode.value === 'print' ? 100 : options.budgetMs ?? 8,
+    onSnapshot: (p) => {
+      // A fresh object each time: views are computed from it, and the series arrays grow in place.
+      progress.value = { ...p, runs: p.runs.map(r => ({ ...r, series: { ...r.series } })) }
+    },
+  })
+
+  // `?<id>.<param>=value` in the address sets a parameter, so a student can share a configuration.
+  const fromAddress = ref(addressParams(experiment.value.id))
+  if (typeof fromAddress.value.seed === 'string' && Number.isFinite(Number(fromAddress.value.seed)))
+    seed.value = Number(fromAddress.value.seed)
+  const config = computed(() => {
+    const given: Record<string, ParamValue> = { ...toValue(options.params ?? {}), ...fromAddress.value }
+    if ('seed' in experiment.value.defaults)
+      given.seed = seed.value
+    return given
+  })
+
+  async function start() {
+    started = true
+    const hooks = control.begin()
+    const mine = control.generation
+    result.value = undefined
+    progress.value = undefined
+    error.value = ''
+    state.value = userPaused.value ? 'paused' : 'running'
+    try {
+      await initBackend(new URLSearchParams(window.location.search).get('backend'))
+      backend.value = describeBackend()
+      notice.value = backendNotice()
+      stopListening()
+      stopListening = onContextLost(() => void recover())
+      const chosen = experiment.value
+      const resolved = resolveConfig(chosen.defaults, config.value)
+      const done = await chosen.run(resolved, hooks)
+      if (mine !== control.generation)
+        return
+      result.value = done
+      progress.value = resultProgress(done)
+      const failed = done.runs.filter(r => r.diverged).map(r => r.label)
+      if (failed.length) {
+        state.value = 'diverged'
+        error.value = `Diverged: ${failed.join(', ')}. The loss grew without bound, so ${failed.length > 1 ? 'these runs were' : 'this run was'} stopped; lower the learning rate or reset.`
+      }
+      else {
+        state.value = 'done'
+      }
+    }
+    catch (caught) {
+      if (caught instanceof RunStopped || mine !== control.generation)
+        return
+      state.value = 'error'
+      error.value = message(caught)
+    }
+  }
+
+  /** A lost WebGL context takes every tensor with it: move to the next backend and start again. */
+  async function recover() {
+    const failed = backend.value
+    control.stop()
+    state.value = 'error'
+    error.value = 'The graphics context was lost (the GPU was reset or reclaimed). Switching to another backend…'
+    try {
+      await fallBackFrom('webgl')
+      backend.value = describeBackend()
+      error.value = `The graphics context was lost; now on ${backend.value} instead of ${failed}. Press Reset to run again.`
+    }
+    catch (caught) {
+      error.value = `The graphics context was lost and no other backend could start: ${message(caught)}`
+    }
+  }
+
+  /** After an error: forget the address's parameters and the seed, and start again. */
+  function useDefaults() {
+    fromAddress.value = {}
+    seed.value = Number(experiment.value.defaults.seed ?? 1)
+    reset()
+  }
+
+  function reset() {
+    userPaused.value = false
+    void start()
+  }
+  function togglePause() {
+    if (state.value === 'done' || state.value === 'diverged' || state.value === 'error' || !started) {
+      reset()
+      return
+    }
+    userPaused.value = !userPaused.value
+  }
+  function step() {
+    if (!started) {
+      userPaused.value = true
+      void start()
+    }
+    userPaused.value = true
+    control.step()
+  }
+
+  watch(userPaused, (paused) => {
+    control.setPaused(paused)
+    if (state.value === 'running' || state.value === 'paused')
+      state.value = paused ? 'paused' : 'running'
+  }, { immediate: true })
+
+  watch(mode, (now) => {
+    const live = now === 'live' || now === 'print'
+    control.setAllowed(live)
+    if (live && !started)
+      void start()
+    if (state.value === 'running' || state.value === 'paused')
+      state.value = live && !userPaused.value ? 'running' : 'paused'
+  }, { immediate: true })
+
+  // New parameters (a slider, the seed) restart the run from its first step with the same seed stream.
+  watch([config, experiment], ([next, nextExperiment], [previous, previousExperiment]) => {
+    if (started && (nextExperiment !== previousExperiment || JSON.stringify(next) !== JSON.stringify(previous)))
+      void start()
+  })
+
+  tryOnScopeDispose(() => {
+    control.stop()
+    stopListening()
+  })
+
+  const finished = computed(() => state.value === 'done')
+  return { experiment, state, progress, result, error, notice, backend, seed, userPaused, finished, togglePause, step, reset, useDefaults }
+}

@@ -1,0 +1,123 @@
+/**
+ * Paces an experiment's run for a slide: work in slices of a frame budget, draw between slices, pause, step one
+ * slice, and stop. Framework-free so the same logic is unit-tested in Node and used by every demo.
+ */
+import type { Progress, RunHooks } from '../experiments/types'
+import { RunStopped } from '../experiments/types'
+
+export interface RunControlOptions {
+  /** Milliseconds of work before the run yields to the page (a getter may change it, e.g. when printing). @default 8 */
+  budgetMs?: number | (() => number)
+  /** @default performance.now */
+  now?: () => number
+  /** Resolves at the next chance to draw. @default requestAnimationFrame, or a 0 ms timer without one */
+  nextFrame?: () => Promise<void>
+  /** Receives the run's state each time it yields. */
+  onSnapshot: (progress: Progress) => void
+}
+
+export interface RunControl {
+  /** Hooks for a new run; the previous run stops at its next checkpoint. */
+  begin: () => RunHooks
+  /** Stops the current run at its next checkpoint. */
+  stop: () => void
+  /** Whether the run may use frames (the slide is shown, or the page is printing) and the user has not paused it. */
+  setAllowed: (allowed: boolean) => void
+  setPaused: (paused: boolean) => void
+  /** While paused: run one more slice, then pause again. */
+  step: () => void
+  /** The generation of the current run; a finished run compares it to know whether it is still wanted. */
+  readonly generation: number
+}
+
+function defaultNextFrame(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestAnimationFrame === 'function')
+      requestAnimationFrame(() => resolve())
+    else
+      setTimeout(resolve, 0)
+  })
+}
+
+export function createRunControl(options: RunControlOptions): RunControl {
+  const budgetOption = options.budgetMs ?? 8
+  const budget = () => typeof budgetOption === 'function' ? budgetOption() : budgetOption
+  const now = options.now ?? (() => performance.now())
+  const nextFrame = options.nextFrame ?? defaultNextFrame
+  let generation = 0
+  let allowed = false
+  let paused = false
+  let stepping = false
+  let sliceStart = Number.NEGATIVE_INFINITY
+  let wake: (() => void) | undefined
+
+  const mayRun = () => allowed && (!paused || stepping)
+  const notify = () => {
+    const resume = wake
+    wake = undefined
+    resume?.()
+  }
+  const waitUntilRunnable = (mine: number) => new Promise<void>((resolve) => {
+    const check = () => {
+      if (mine !== generation || mayRun())
+        resolve()
+      else
+        wake = check
+    }
+    check()
+  })
+
+  function hooksFor(mine: number): RunHooks {
+    return {
+      async checkpoint(snapshot) {
+        if (mine !== generation)
+          throw new RunStopped()
+        if (mayRun() && now() - sliceStart < budget())
+          return
+        options.onSnapshot(snapshot())
+        if (stepping && now() - sliceStart >= budget()) {
+          stepping = false
+          paused = true
+        }
+        await nextFrame()
+        await waitUntilRunnable(mine)
+        if (mine !== generation)
+          throw new RunStopped()
+        sliceStart = now()
+      },
+    }
+  }
+
+  return {
+    begin() {
+      generation++
+      stepping = false
+      sliceStart = Number.NEGATIVE_INFINITY
+      notify()
+      return hooksFor(generation)
+    },
+    stop() {
+      generation++
+      notify()
+    },
+    setAllowed(value) {
+      allowed = value
+      notify()
+    },
+    setPaused(value) {
+      paused = value
+      stepping = false
+      notify()
+    },
+    step() {
+      if (!paused)
+        return
+      stepping = true
+      sliceStart = now()
+      notify()
+    },
+    get generation() {
+      return generation
+    },
+  }
+}
