@@ -43,7 +43,6 @@ export function initBackend(preference?: string | null): Promise<string> {
   return ready
 }
 
-
 /** A sentence for the user when the backend is not the one the address asked for, else ''. */
 export function backendNotice(): string {
   return notice
