@@ -1,6 +1,7 @@
 // Screenshots of slides of a built deck, for looking at what was built:
-//   npx tsx scripts/shoot.ts --dist .cache/test/dist --out .cache/shots [--dark] [--wait 4000] [--width 1280] 3 5 7-9
-// Each slide is opened on its own at #/<no> and shot after `--wait` ms (demos train meanwhile); with no numbers, all.
+//   npx tsx scripts/shoot.ts --dist .cache/test/dist --out .cache/shots [--dark] [--wait 4000] [--width 1280] 3 5 7-9 demo:overfitting Adam
+// Each slide is opened on its own at #/<no> and shot after `--wait` ms (demos train meanwhile). Slides are picked by
+// number, range, `demo:<id>` (slides showing that demo) or a word of the title; with nothing given, all.
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import process from 'node:process'
@@ -23,9 +24,15 @@ const out = resolve(option('out', '.cache/shots'))
 const wait = Number(option('wait', '3000'))
 const width = Number(option('width', '1280'))
 const height = Number(option('height', String(Math.round(width * 9 / 16))))
+const slides = await sourceSlides()
 const numbers = args.filter(a => !a.startsWith('--')).flatMap((a) => {
-  const [lo, hi] = a.split('-').map(Number)
-  return hi ? Array.from({ length: hi - lo + 1 }, (_, i) => lo + i) : [lo]
+  if (/^\d+(?:-\d+)?$/.test(a)) {
+    const [lo, hi] = a.split('-').map(Number)
+    return hi ? Array.from({ length: hi - lo + 1 }, (_, i) => lo + i) : [lo]
+  }
+  if (a.startsWith('demo:'))
+    return slides.filter(s => s.demos.includes(a.slice(5))).map(s => s.no)
+  return slides.filter(s => s.title.toLowerCase().includes(a.toLowerCase())).map(s => s.no)
 })
 
 mkdirSync(out, { recursive: true })
@@ -40,7 +47,7 @@ page.on('console', (message) => {
 })
 await page.goto(`${server.url}/#/1`)
 await page.locator('[data-slidev-no="1"]').first().waitFor()
-const total = numbers.length ? numbers : (await sourceSlides()).map(s => s.no)
+const total = numbers.length ? numbers : slides.map(s => s.no)
 for (const no of total) {
   await page.goto(`${server.url}/#/${no}`)
   await page.waitForTimeout(wait)
