@@ -1,0 +1,153 @@
+// @vitest-environment happy-dom
+// The behaviour every demo shares, on a real experiment (ridge-gd) and the tfjs cpu backend:
+// it trains only when live, pauses, steps, resets, finishes, prints, and reports bad input and divergence.
+import type { DemoMode } from '../../src/core/demo-mode'
+import type { ParamValue } from '../../src/experiments/types'
+import * as tf from '@tensorflow/tfjs-core'
+import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { defineComponent, h, ref } from 'vue'
+import DemoShell from '../../components/demo/DemoShell.vue'
+import { useExperimentRun } from '../../composables/useExperimentRun'
+
+beforeAll(() => {
+  tf.env().set('PROD', true)
+})
+
+function mountDemo(options: { mode?: DemoMode, params?: Record<string, ParamValue>, search?: string } = {}) {
+  window.history.replaceState(null, '', `/${options.search ?? '?backend=cpu'}`)
+  const mode = ref<DemoMode>(options.mode ?? 'still')
+  const params = ref<Record<string, ParamValue>>(options.params ?? { every: 2 })
+  const Demo = defineComponent({
+    setup() {
+      const run = useExperimentRun({ id: 'ridge-gd', mode, params })
+      return () => h(DemoShell, { run })
+    },
+  })
+  const wrapper = mount(Demo, { attachTo: document.body })
+  const root = () => wrapper.find('[data-demo="ridge-gd"]')
+  return {
+    wrapper,
+    mode,
+    params,
+    state: () => root().attributes('data-state'),
+    step: () => Number(root().attributes('data-step')),
+    click: (selector: string) => wrapper.find(selector).trigger('click'),
+  }
+}
+
+async function until(check: () => boolean, what: string, ms = 20_000) {
+  await vi.waitFor(() => {
+    if (!check())
+      throw new Error(`still waiting for ${what}`)
+  }, { timeout: ms, interval: 20 })
+}
+
+let current: ReturnType<typeof mountDemo> | undefined
+afterEach(async () => {
+  current?.wrapper.unmount()
+  current = undefined
+  await flushPromises()
+})
+
+describe('a demo on a slide', () => {
+  it('carries the attributes the tests and the PDF export read', () => {
+    current = mountDemo()
+    const root = current.wrapper.find('[data-demo]')
+    expect(root.attributes('data-demo')).toBe('ridge-gd')
+    expect(root.attributes('data-waitfor')).toBe('.demo-finished')
+    expect(current.state()).toBe('idle')
+  })
+
+  it('trains only while its slide is live, and pauses when the slide is left', async () => {
+    current = mountDemo()
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect(current.step()).toBe(0)
+    current.mode.value = 'live'
+    await until(() => current!.step() > 10, 'training to start')
+    expect(current.state()).toBe('running')
+    current.mode.value = 'still'
+    await flushPromises()
+    expect(current.state()).toBe('paused')
+    await new Promise(resolve => setTimeout(resolve, 100))
+    const left = current.step()
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(current.step()).toBe(left)
+    current.mode.value = 'live'
+    await until(() => current!.step() > left, 'training to resume')
+  })
+
+  it('pauses, steps one frame and resets from the buttons', async () => {
+    current = mountDemo({ mode: 'live' })
+    await until(() => current!.step() > 4, 'training to start')
+    await current.click('.demo-play')
+    expect(current.state()).toBe('paused')
+    await new Promise(resolve => setTimeout(resolve, 100))
+    const paused = current.step()
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(current.step()).toBe(paused)
+    await current.click('.demo-step')
+    await until(() => current!.step() > paused, 'one step')
+    await new Promise(resolve => setTimeout(resolve, 300))
+    const stepped = current.step()
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(current.step()).toBe(stepped)
+    expect(current.state()).toBe('paused')
+    await current.click('.demo-reset')
+    await until(() => current!.state() === 'running' && current!.step() < stepped, 'a fresh run')
+  })
+
+  it('finishes with the marker the PDF export waits for', async () => {
+    current = mountDemo({ mode: 'print' })
+    await until(() => current!.state() === 'done', 'the finished run')
+    expect(current.step()).toBe(300)
+    expect(current.wrapper.find('.demo-finished').exists()).toBe(true)
+  })
+
+  it('restarts when a parameter changes', async () => {
+    current = mountDemo({ mode: 'live' })
+    await until(() => current!.state() === 'done', 'the finished run')
+    current.params.value = { every: 2, lambda: 1 }
+    await until(() => current!.state() === 'running', 'the restart')
+    await until(() => current!.state() === 'done', 'the second run')
+    expect(current.step()).toBe(300)
+  })
+
+  it('names the bad field of an out-of-range address parameter and recovers with the defaults', async () => {
+    current = mountDemo({ mode: 'live', search: '?backend=cpu&ridge-gd.eta=-1' })
+    await until(() => current!.state() === 'error', 'the error')
+    expect(current.wrapper.find('[role="alert"]').text()).toMatch(/eta: must be a finite number > 0, got -1/)
+    await current.wrapper.find('[role="alert"] button').trigger('click')
+    await until(() => current!.state() === 'running' && current!.step() > 0, 'a run with the defaults')
+  })
+
+  it('says so when a run diverges, keeps the page alive, and can run again', async () => {
+    current = mountDemo({ mode: 'print', params: { every: 2, eta: 5 } })
+    await until(() => current!.state() === 'diverged', 'divergence')
+    expect(current.wrapper.find('[role="alert"]').text()).toMatch(/Diverged: .*lower the learning rate or reset/)
+    current.params.value = { every: 2 }
+    await until(() => current!.state() === 'done', 'a run with a stable learning rate')
+    expect(current.wrapper.find('[role="alert"]').exists()).toBe(false)
+  })
+
+  it('says which backend it fell back to when the address asks for an unknown one', async () => {
+    const { resetBackendChoice } = await import('../../src/core/backend')
+    resetBackendChoice()
+    current = mountDemo({ mode: 'live', search: '?backend=quantum' })
+    await until(() => current!.wrapper.find('.demo-notice').exists(), 'the notice')
+    expect(current.wrapper.find('.demo-notice').text()).toMatch(/Unknown backend 'quantum'/)
+    resetBackendChoice()
+  })
+
+  it('leaves no tensor behind when unmounted mid-run', async () => {
+    await tf.setBackend('cpu')
+    const before = tf.memory().numTensors
+    current = mountDemo({ mode: 'live' })
+    await until(() => current!.step() > 4, 'training to start')
+    expect(tf.memory().numTensors).toBeGreaterThan(before)
+    current.wrapper.unmount()
+    current = undefined
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(tf.memory().numTensors).toBe(before)
+  })
+})
