@@ -9,7 +9,8 @@ import { chromiumPath, deckDist, sourceSlides } from './deck'
 import { serveStatic } from './serve'
 
 const slides = await sourceSlides()
-const demoSlide = slides.find(s => /trained live/i.test(s.title))!
+const demoSlides = slides.filter(s => s.demos.length > 0)
+const ridgeSlide = slides.find(s => s.demos.includes('ridge-gd'))!
 
 let server: StaticServer
 let browser: Browser
@@ -38,8 +39,32 @@ async function openPage(): Promise<{ page: Page, log: PageLog }> {
   return { page, log }
 }
 
-const demo = (page: Page) => page.locator('[data-demo="ridge-gd"]').first()
-const stepOf = async (page: Page) => Number(await demo(page).getAttribute('data-step'))
+const demoOn = (page: Page, no: number) => page.locator(`[data-slidev-no="${no}"] [data-demo]`).first()
+const stepOf = async (page: Page, no: number) => Number(await demoOn(page, no).getAttribute('data-step') ?? 0)
+const stateOf = (page: Page, no: number) => demoOn(page, no).getAttribute('data-state')
+
+/** Elements of the shown slide that stick out of its 16:9 frame (clipped or not), as short descriptions. */
+function overflowing(page: Page, no: number): Promise<string[]> {
+  return page.locator(`[data-slidev-no="${no}"]`).first().evaluate((slide) => {
+    const frame = slide.getBoundingClientRect()
+    const out: string[] = []
+    for (const element of Array.from(slide.querySelectorAll('*'))) {
+      // KaTeX's MathML copy is visually hidden by design; shapes inside an SVG are clipped to it (KaTeX braces), the SVG itself is checked.
+      if (element.closest('.katex-mathml') || element.parentElement?.closest('svg'))
+        continue
+      const box = element.getBoundingClientRect()
+      if (box.width === 0 || box.height === 0)
+        continue
+      const tolerance = 2
+      if (box.left < frame.left - tolerance || box.top < frame.top - tolerance || box.right > frame.right + tolerance || box.bottom > frame.bottom + tolerance) {
+        const text = (element.textContent ?? '').trim().slice(0, 40)
+        out.push(`<${element.tagName.toLowerCase()} class="${element.getAttribute('class') ?? ''}"> "${text}" at ${Math.round(box.right - frame.left)}x${Math.round(box.bottom - frame.top)} of ${Math.round(frame.width)}x${Math.round(frame.height)}`)
+      }
+    }
+    // Report the outermost offenders only: their children follow them out.
+    return out.slice(0, 5)
+  })
+}
 
 beforeAll(async () => {
   server = await serveStatic(deckDist())
@@ -63,14 +88,24 @@ describe('the built deck', () => {
     await page.close()
   })
 
-  it('renders every slide with its title, no console or page error, and no request outside 127.0.0.1', async () => {
+  it('has speaker notes on every slide', () => {
+    const without = slides.filter(s => s.note.trim().length < 20).map(s => `${s.no}: ${s.title}`)
+    expect(without).toEqual([])
+  })
+
+  it('renders every slide with its title, inside its frame, with no console or page error and no request outside 127.0.0.1', async () => {
     const { page, log } = await openPage()
+    const overflows: string[] = []
     for (const slide of slides) {
       await page.goto(`${server.url}/#/${slide.no}`)
       const frame = page.locator(`[data-slidev-no="${slide.no}"]`)
       await frame.waitFor({ state: 'visible' })
       await expect.poll(() => frame.textContent(), { timeout: 10_000 }).toContain(slide.title)
+      // Fonts and KaTeX settle the layout; then nothing may stick out of the slide.
+      await page.evaluate(() => document.fonts.ready)
+      overflows.push(...(await overflowing(page, slide.no)).map(o => `slide ${slide.no} (${slide.title}): ${o}`))
     }
+    expect(overflows).toEqual([])
     // Let lazy work (fonts, tfjs start-up, preloading of the other slides) finish before judging.
     await page.waitForTimeout(3000)
     expect(log.errors).toEqual([])
@@ -81,43 +116,64 @@ describe('the built deck', () => {
 
   it('renders math with KaTeX', async () => {
     const { page } = await openPage()
-    await page.goto(`${server.url}/#/2`)
-    await expect.poll(() => page.locator('[data-slidev-no="2"] .katex-display').count()).toBeGreaterThan(0)
+    const math = slides.find(s => s.content.includes('$$'))!
+    await page.goto(`${server.url}/#/${math.no}`)
+    await expect.poll(() => page.locator(`[data-slidev-no="${math.no}"] .katex-display`).count()).toBeGreaterThan(0)
     await page.close()
   })
 
-  it('trains the demo only while its slide is shown, and its loss goes down', async () => {
+  it('places a demo on the slides of the lecture', () => {
+    expect(demoSlides.length).toBeGreaterThanOrEqual(1)
+  })
+
+  for (const slide of demoSlides) {
+    it(`trains ${slide.demos[0]} (slide ${slide.no}) only while its slide is shown, without errors`, async () => {
+      const { page, log } = await openPage()
+      // Another slide is current: the preloaded demo slide must stay idle.
+      await page.goto(`${server.url}/#/${slide.no - 1}`)
+      await page.waitForTimeout(1500)
+      expect(await stepOf(page, slide.no)).toBe(0)
+
+      await page.goto(`${server.url}/#/${slide.no}`)
+      await expect.poll(() => demoOn(page, slide.no).getAttribute('data-demo'), { timeout: 20_000 }).toBe(slide.demos[0])
+      await expect.poll(() => stepOf(page, slide.no), { timeout: 30_000 }).toBeGreaterThan(0)
+      if (await stateOf(page, slide.no) !== 'done') {
+        // Leaving the slide pauses it; coming back resumes.
+        await page.keyboard.press('ArrowLeft')
+        await expect.poll(() => stateOf(page, slide.no)).toMatch(/paused|done/)
+        const pausedAt = await stepOf(page, slide.no)
+        await page.waitForTimeout(700)
+        expect(await stepOf(page, slide.no)).toBe(pausedAt)
+        await page.keyboard.press('ArrowRight')
+        await expect.poll(async () => await stateOf(page, slide.no) === 'done' || await stepOf(page, slide.no) > pausedAt, { timeout: 30_000 }).toBe(true)
+      }
+      expect(await stateOf(page, slide.no)).not.toMatch(/error|diverged/)
+      expect(log.errors).toEqual([])
+      expect(log.foreign).toEqual([])
+      await page.close()
+    })
+  }
+
+  it('trains the ridge demo to the end with its objective going down, and the arrow keys still navigate after a button', async () => {
     const { page, log } = await openPage()
-    // Another slide is current: the preloaded demo slide must stay idle.
-    await page.goto(`${server.url}/#/1`)
-    await page.waitForTimeout(4000)
-    expect(await demo(page).count()).toBe(1)
-    expect(await stepOf(page)).toBe(0)
-
-    await page.goto(`${server.url}/#/${demoSlide.no}`)
-    await expect.poll(() => demo(page).getAttribute('data-state'), { timeout: 20_000 }).toBe('running')
-    const loss0 = Number(await demo(page).getAttribute('data-loss'))
-    await expect.poll(() => stepOf(page), { timeout: 20_000 }).toBeGreaterThan(40)
-    const loss1 = Number(await demo(page).getAttribute('data-loss'))
-    expect(loss1).toBeLessThan(loss0)
-
-    // Leaving the slide pauses it; coming back resumes.
-    await page.keyboard.press('ArrowLeft')
-    await expect.poll(() => demo(page).getAttribute('data-state')).toBe('paused')
-    const pausedAt = await stepOf(page)
-    await page.waitForTimeout(1000)
-    expect(await stepOf(page)).toBe(pausedAt)
+    const no = ridgeSlide.no
+    await page.goto(`${server.url}/#/${no}`)
+    await expect.poll(() => stepOf(page, no), { timeout: 20_000 }).toBeGreaterThan(0)
+    const first = Number(await demoOn(page, no).getAttribute('data-metric-start'))
+    await expect.poll(() => stateOf(page, no), { timeout: 60_000 }).toBe('done')
+    const last = Number(await demoOn(page, no).getAttribute('data-metric'))
+    expect(last).toBeLessThan(first)
+    // A clicked button gives the keyboard back to the deck.
+    await page.locator(`[data-slidev-no="${no}"] .demo-reset`).click()
     await page.keyboard.press('ArrowRight')
-    await expect.poll(() => stepOf(page), { timeout: 20_000 }).toBeGreaterThan(pausedAt)
-
-    await expect.poll(() => demo(page).getAttribute('data-state'), { timeout: 60_000 }).toBe('done')
+    await expect.poll(() => page.url()).toMatch(new RegExp(`#/${no + 1}$`))
     expect(log.errors).toEqual([])
     await page.close()
   })
 
-  it('runs the demo in the presenter view', async () => {
+  it('runs a demo in the presenter view', async () => {
     const { page, log } = await openPage()
-    await page.goto(`${server.url}/#/presenter/${demoSlide.no}`)
+    await page.goto(`${server.url}/#/presenter/${ridgeSlide.no}`)
     const running = page.locator('[data-demo="ridge-gd"][data-state="running"]')
     await expect.poll(() => running.count(), { timeout: 20_000 }).toBe(1)
     expect(log.errors).toEqual([])
