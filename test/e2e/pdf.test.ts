@@ -38,6 +38,22 @@ function rowsWithColour(image: ReturnType<typeof pagePixels>, [r, g, b]: [number
   return rows
 }
 
+/** Rows holding a saturated pixel: drawn data (curves, bars, heatmaps), not text, axes or buttons. */
+function rowsWithSaturatedColour(image: ReturnType<typeof pagePixels>): number {
+  let rows = 0
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const i = 3 * (y * image.width + x)
+      const channels = [image.rgb[i], image.rgb[i + 1], image.rgb[i + 2]]
+      if (Math.max(...channels) - Math.min(...channels) > 90) {
+        rows++
+        break
+      }
+    }
+  }
+  return rows
+}
+
 describe('the exported PDF', () => {
   it('has one page per slide', () => {
     const info = execFileSync('pdfinfo', [deckPdf()], { encoding: 'utf8' })
@@ -49,15 +65,24 @@ describe('the exported PDF', () => {
       expect(pageText(deckPdf(), slide.no).replace(/\s+/g, ' ')).toContain(slide.title)
   })
 
-  it('shows the demo\'s finished run, with both curves drawn', () => {
-    const demo = slides.find(s => /trained live/i.test(s.title))!
+  it('shows the ridge demo\'s finished run, with both curves drawn', () => {
+    const demo = slides.find(s => s.demos.includes('ridge-gd'))!
     const text = pageText(deckPdf(), demo.no)
     expect(text).toMatch(/step 300 \/ 300/)
     expect(text).toContain('finished')
     expect(text).toContain('gradient step t')
     const image = pagePixels(deckPdf(), demo.no)
-    // The two runs (#2563eb, #ea580c) both fall from their start to their minimum across the plot.
-    expect(rowsWithColour(image, [0x25, 0x63, 0xEB])).toBeGreaterThan(40)
-    expect(rowsWithColour(image, [0xEA, 0x58, 0x0C])).toBeGreaterThan(20)
+    // The two runs (--demo-c1 #0072b2, --demo-c2 #d55e00) both fall from their start to their minimum across the plot.
+    expect(rowsWithColour(image, [0x00, 0x72, 0xB2])).toBeGreaterThan(40)
+    expect(rowsWithColour(image, [0xD5, 0x5E, 0x00])).toBeGreaterThan(20)
   })
+
+  for (const slide of slides.filter(s => s.demos.length > 0)) {
+    it(`shows ${slide.demos[0]} (page ${slide.no}) finished, with its data drawn`, () => {
+      const text = pageText(deckPdf(), slide.no).replace(/\s+/g, ' ')
+      expect(text).toContain('finished')
+      expect(text).not.toMatch(/Diverged|could not|error/i)
+      expect(rowsWithSaturatedColour(pagePixels(deckPdf(), slide.no))).toBeGreaterThan(60)
+    })
+  }
 })
