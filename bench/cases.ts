@@ -68,6 +68,8 @@ export interface BenchReport {
   results: CaseResult[]
   /** Backends asked for that could not start, with the one tfjs fell back to. */
   unavailable: string[]
+  /** Per-frame training time of each demo (Chromium only). */
+  demos?: import('./demos').DemoFrames[]
 }
 
 export interface BenchOptions {

@@ -131,7 +131,7 @@ function table(rows: string[][]): string {
   return [line(rows[0]), widths.map(w => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n')
 }
 
-function printSection({ title, report }: Section): void {
+function printSection({ title, report }: Section, options: Options): void {
   console.log(`\n${title}: ${report.environment}`)
   console.log('model-steps/s = steps x B per second, median of the timed blocks; plain JS = Float64Array loops, same B, same process,')
   console.log('timed in alternation with tfjs; tfjs/plain = median of the block-by-block ratios;')
@@ -144,6 +144,13 @@ function printSection({ title, report }: Section): void {
   console.log(table(rows))
   for (const missing of report.unavailable)
     console.log(`unavailable: ${missing}`)
+  if (report.demos?.length) {
+    console.log(`\nDemos: training time per animation frame under the slides' run control (budget 8 ms), first ${options.quick ? 2 : 5} s of each default run`)
+    const demoRows = [['demo', 'backend', '', 'frames', 'median ms', 'p95 ms', 'max ms', 'done', 'seconds']]
+    for (const d of report.demos)
+      demoRows.push([d.id, d.backend, d.error ? `error: ${d.error}` : '', String(d.frames), d.median.toFixed(1), d.p95.toFixed(1), d.max.toFixed(1), `${Math.round(100 * d.progress)}%`, d.seconds.toFixed(1)])
+    console.log(table(demoRows))
+  }
 }
 
 function printGoals(sections: Section[]): void {
@@ -193,7 +200,7 @@ async function main() {
     }
   }
   for (const section of sections)
-    printSection(section)
+    printSection(section, options)
   printGoals(sections)
 }
 
