@@ -1,57 +1,226 @@
-/** One step of SGD is the same with an L2 penalty or with decoupled decay; one step of Adam is not. */
-import type { OptimizerName } from '../core/optimizers'
-import type { RunResult, Series } from './types'
+/**
+ * One step of weight decay, drawn in the plane of two weights (science.md sections 0 and 1).
+ *
+ * Problem: ridge regression with d = 2, J(w) = 1/(2n)||Xw - y||^2 + (lambda/2)||w||^2, the two features on scales
+ * 1.5 and 0.5 so that the loss contours are elongated ellipses and the two gradient coordinates differ in size.
+ * Two runs start at the same w0 and step together:
+ * - SGD: the L2-gradient step w - eta (g + lambda w) against SGDW's shrink (1 - eta lambda) w followed by - eta g.
+ *   The same iterates (science check 1), so the single arrow ends where the two parts end.
+ * - Adam: Adam + L2 (lambda w goes into g, so through m and sqrt(v)) against AdamW (shrink, then the Adam step on g).
+ *   No lambda' makes them equal (Loshchilov & Hutter, Prop. 2): the iterates part at the first step.
+ * The view takes each step's two parts from the decoupled trajectory: the shrink (1 - eta lambda) w_t - w_t, then
+ * the rest w_{t+1} - (1 - eta lambda) w_t (that is - eta g for SGDW, the Adam step for AdamW).
+ */
+import type { BatchedOptimizer, OptimizerName } from '../core/optimizers'
+import type { RegressionData } from './ridge-gd'
+import type { Progress, RunResult, Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
-import { createOptimizer, isOptimizerName } from '../core/optimizers'
-import { makeRidgeData, ridgeGdDefaults, ridgeObjective, ridgeSolution } from './ridge-gd'
+import { createOptimizer } from '../core/optimizers'
+import { createRng } from '../core/random'
+import { ridgeObjective, ridgeSolution } from './ridge-gd'
 import { defineExperiment } from './types'
+import { requireInteger, requireNonNegative, requirePositive } from './validate'
 
-const backend = () => tf.getBackend()
+export type Point = [number, number]
+
+/** The fixed part of the problem; only the data's noise and design depend on the seed. */
+export const planeProblem = {
+  n: 50,
+  /** Standard deviations of the two features: Hessian diagonal about (2.25, 0.25). */
+  scales: [1.5, 0.5],
+  wTrue: [2, 1],
+  noise: 0.5,
+  /** Start: far from both minima, so that the shrink (towards 0) and the gradient step point different ways. */
+  w0: [-1.5, 2.5],
+} as const
+
+export function makePlaneData(seed: number): RegressionData {
+  const { n, scales, wTrue, noise, w0 } = planeProblem
+  const rng = createRng(seed)
+  const x = new Float64Array(n * 2)
+  const y = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    x[2 * i] = scales[0] * rng.normal()
+    x[2 * i + 1] = scales[1] * rng.normal()
+    y[i] = wTrue[0] * x[2 * i] + wTrue[1] * x[2 * i + 1] + noise * rng.normal()
+  }
+  return { n, d: 2, x, y, w0: Float64Array.from(w0) }
+}
+
+/** H = X^T X / n, the Hessian of the data loss, as [a, b, c] for [[a, b], [b, c]]. */
+export function planeHessian(data: RegressionData): [number, number, number] {
+  let a = 0
+  let b = 0
+  let c = 0
+  for (let i = 0; i < data.n; i++) {
+    const [u, v] = [data.x[2 * i], data.x[2 * i + 1]]
+    a += u * u
+    b += u * v
+    c += v * v
+  }
+  return [a / data.n, b / data.n, c / data.n]
+}
+
+/** Eigenvalues (descending) and the unit eigenvector of the larger one, for a symmetric 2 x 2 [[a, b], [b, c]]. */
+function eigen2([a, b, c]: [number, number, number]): { values: [number, number], vector: Point } {
+  const mean = (a + c) / 2
+  const radius = Math.hypot((a - c) / 2, b)
+  const angle = Math.atan2(2 * b, a - c) / 2
+  return { values: [mean + radius, mean - radius], vector: [Math.cos(angle), Math.sin(angle)] }
+}
+
+/** The ellipse 1/2 (w - centre)^T H (w - centre) = q as a closed polyline. */
+export function ellipse(centre: ArrayLike<number>, hessian: [number, number, number], q: number, count = 96): Point[] {
+  const { values, vector: [ux, uy] } = eigen2(hessian)
+  const r1 = Math.sqrt(2 * q / values[0])
+  const r2 = Math.sqrt(2 * q / values[1])
+  return Array.from({ length: count + 1 }, (_, k) => {
+    const t = 2 * Math.PI * k / count
+    const [p, s] = [r1 * Math.cos(t), r2 * Math.sin(t)]
+    return [centre[0] + p * ux - s * uy, centre[1] + p * uy + s * ux]
+  })
+}
+
+/** What the plane view draws, besides the series: in every snapshot and in the result. */
+export interface DecayStepExtra {
+  /** Iterates w_0 .. w_t of the coupled run (index 0) and the decoupled run (index 1). */
+  trajectories: [Point[], Point[]]
+  labels: [string, string]
+  /** 'sgd': the runs must coincide; 'adam': they part. */
+  family: 'sgd' | 'adam'
+  eta: number
+  lambda: number
+  /** Contours of the data loss 1/(2n)||Xw - y||^2 (ellipses around the unpenalised minimiser). */
+  contours: Point[][]
+  /** The penalty's contour through the ridge point, ||w|| = ||w_ridge||: the loss contour touches it there. */
+  penaltyCircle: Point[]
+  ridge: Point
+  unpenalised: Point
+  w0: Point
+}
 
 export const decayStep = defineExperiment({
   id: 'decay-step',
-  description: 'One optimizer with an L2 penalty against the same with decoupled decay, from one seed: identical for SGD, not for Adam',
-  defaults: { optimizer: 'sgd', eta: 0.05, lambda: 0.5, steps: 200, every: 10, seed: 1 },
-  async run(config) {
-    const coupledName = config.optimizer
-    if (!isOptimizerName(coupledName) || !['sgd', 'adam-l2'].includes(coupledName))
-      throw new Error(`optimizer: expected sgd or adam-l2, got '${coupledName}'`)
-    const decoupledName: OptimizerName = coupledName === 'sgd' ? 'sgdw' : 'adamw'
-    const data = makeRidgeData({ ...ridgeGdDefaults, seed: config.seed })
-    const { n, d } = data
-    const x = tf.tensor2d(Float32Array.from(data.x), [n, d])
-    const y = tf.tensor2d(Float32Array.from(data.y), [n, 1])
-    const runs: RunResult[] = []
-    const finals: number[][] = []
-    for (const name of [coupledName, decoupledName] as OptimizerName[]) {
-      const w = tf.tidy(() => tf.variable(tf.tensor2d(Float32Array.from(data.w0), [d, 1])))
-      const optimizer = createOptimizer({ name }, [{ eta: config.eta, lambda: config.lambda }], { size: d }, w)
-      const objective: Series = []
-      for (let t = 0; t <= config.steps; t++) {
-        if (t % config.every === 0) {
-          const wNow = await w.data()
-          objective.push([t, ridgeObjective(data, wNow, config.lambda)])
-        }
-        if (t < config.steps) {
-          const g = tf.tidy(() => tf.div(tf.matMul(tf.transpose(x), tf.sub(tf.matMul(x, w), y)), n))
-          optimizer.apply(w, g)
-          g.dispose()
-        }
-      }
-      finals.push(Array.from(await w.data()))
-      optimizer.dispose()
-      w.dispose()
-      runs.push({ label: name, series: { objective }, final: { objective: objective.at(-1)![1] }, diverged: !Number.isFinite(objective.at(-1)![1]) })
+  description: 'Two weights, one start: SGD with an L2 penalty and SGD with decoupled decay take identical steps (shrink + gradient step); Adam + L2 and AdamW do not',
+  defaults: { optimizer: 'sgd', eta: 0.05, lambda: 0.5, steps: 300, every: 1, seed: 1 },
+  async run(config, hooks) {
+    const { eta, lambda, steps, every, seed } = config
+    if (config.optimizer !== 'sgd' && config.optimizer !== 'adam-l2')
+      throw new Error(`optimizer: expected sgd or adam-l2, got '${config.optimizer}'`)
+    requirePositive('eta', eta)
+    requireNonNegative('lambda', lambda)
+    if (eta * lambda >= 1)
+      throw new Error(`lambda: eta * lambda must be < 1 (the shrink factor 1 - eta lambda would not be positive), got ${eta * lambda}`)
+    requireInteger('steps', steps, 1, 100_000)
+    requireInteger('every', every, 1, steps)
+    requireInteger('seed', seed, -(2 ** 31), 2 ** 31)
+    const family = config.optimizer === 'sgd' ? 'sgd' : 'adam'
+    const names: [OptimizerName, OptimizerName] = family === 'sgd' ? ['sgd', 'sgdw'] : ['adam-l2', 'adamw']
+    const labels: [string, string] = family === 'sgd'
+      ? ['SGD + L2 penalty: w − η(g + λw)', 'SGDW: shrink (1 − ηλ)w, then − ηg']
+      : ['Adam + L2 penalty (λw inside Adam)', 'AdamW: shrink (1 − ηλ)w, then the Adam step']
+
+    const data = makePlaneData(seed)
+    const { n } = data
+    const ridge = ridgeSolution(data, lambda)
+    const unpenalised = ridgeSolution(data, 0)
+    const hessian = planeHessian(data)
+    const minimumLoss = ridgeObjective(data, unpenalised, 0)
+    const atStart = ridgeObjective(data, data.w0, 0) - minimumLoss
+    const contours = [1, 0.45, 0.18, 0.06, 0.015].map(f => ellipse(unpenalised, hessian, f * atStart))
+    const ridgeNorm = Math.hypot(ridge[0], ridge[1])
+    const penaltyCircle = Array.from({ length: 129 }, (_, k): Point => [ridgeNorm * Math.cos(k * Math.PI / 64), ridgeNorm * Math.sin(k * Math.PI / 64)])
+    const hMax = eigen2(hessian).values[0]
+    const theory: Record<string, number> = {
+      'ridge minimum objective': ridgeObjective(data, ridge, lambda),
+      'ridge w1': ridge[0],
+      'ridge w2': ridge[1],
+      'unpenalised minimiser w1': unpenalised[0],
+      'unpenalised minimiser w2': unpenalised[1],
+      'shrink factor 1 - eta lambda': 1 - eta * lambda,
+      'GD stable for eta below 2/(h_max + lambda)': 2 / (hMax + lambda),
     }
-    tf.dispose([x, y])
-    const gap = Math.hypot(...finals[0].map((v, i) => v - finals[1][i])) / Math.hypot(...finals[1])
-    runs[1].final['relative distance between the two final weight vectors'] = gap
+
+    const trajectories: [Point[], Point[]] = [[], []]
+    const objective: [Series, Series] = [[], []]
+    const extra = (): DecayStepExtra => ({
+      trajectories: [trajectories[0].slice(), trajectories[1].slice()],
+      labels,
+      family,
+      eta,
+      lambda,
+      contours,
+      penaltyCircle,
+      ridge: [ridge[0], ridge[1]],
+      unpenalised: [unpenalised[0], unpenalised[1]],
+      w0: [data.w0[0], data.w0[1]],
+    })
+    const snapshot = (t: number): Progress => ({
+      done: t,
+      total: steps,
+      runs: labels.map((label, r) => ({ label, series: { objective: objective[r].slice() } })),
+      theory,
+      extra: extra() as unknown as Record<string, unknown>,
+    })
+
+    const x = tf.tensor2d(Float32Array.from(data.x), [n, 2])
+    const xT = tf.transpose(x)
+    const y = tf.tensor2d(Float32Array.from(data.y), [n, 1])
+    const ws: tf.Variable[] = []
+    const optimizers: BatchedOptimizer[] = []
+    let diverged = false
+    try {
+      for (const name of names) {
+        const w = tf.tidy(() => tf.variable(tf.tensor2d(Float32Array.from(data.w0), [2, 1])))
+        ws.push(w)
+        optimizers.push(createOptimizer({ name }, [{ eta, lambda }], { size: 2 }, w))
+      }
+      for (let t = 0; ; t++) {
+        const values = await Promise.all(ws.map(w => w.data()))
+        values.forEach((v, r) => {
+          trajectories[r].push([v[0], v[1]])
+          if (t % every === 0 || t === steps)
+            objective[r].push([t, ridgeObjective(data, v, lambda)])
+        })
+        diverged = values.some(v => !(Math.hypot(v[0], v[1]) < 1e6))
+        await hooks?.checkpoint?.(() => snapshot(t))
+        if (t === steps || diverged)
+          break
+        ws.forEach((w, r) => {
+          // Gradient of the data loss only: each rule adds lambda w (coupled) or shrinks w (decoupled) itself.
+          const g = tf.tidy(() => tf.div(tf.matMul(xT, tf.sub(tf.matMul(x, w), y)), n))
+          optimizers[r].apply(w, g)
+          g.dispose()
+        })
+      }
+    }
+    finally {
+      optimizers.forEach(o => o.dispose())
+      tf.dispose([...ws, x, xT, y])
+    }
+
+    const finals = trajectories.map(p => p.at(-1)!)
+    const gaps = trajectories[0].map((p, t) => Math.hypot(p[0] - trajectories[1][t][0], p[1] - trajectories[1][t][1]))
+    const runs: RunResult[] = labels.map((label, r) => ({
+      label,
+      series: { objective: objective[r] },
+      final: {
+        'objective': objective[r].at(-1)![1],
+        'w1': finals[r][0],
+        'w2': finals[r][1],
+        'relative distance to the ridge minimiser': Math.hypot(finals[r][0] - ridge[0], finals[r][1] - ridge[1]) / ridgeNorm,
+      },
+      diverged: diverged || !Number.isFinite(objective[r].at(-1)![1]),
+    }))
+    runs[1].final['relative distance between the two final weight vectors'] = gaps.at(-1)! / Math.hypot(...finals[1])
+    runs[1].final['largest distance between the two trajectories'] = Math.max(...gaps)
     return {
       id: 'decay-step',
       config,
-      backend: backend(),
+      backend: tf.getBackend(),
       runs,
-      theory: { 'ridge minimum objective': ridgeObjective(data, ridgeSolution(data, config.lambda), config.lambda) },
+      theory,
+      extra: extra() as unknown as Record<string, unknown>,
     }
   },
 })

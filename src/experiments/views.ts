@@ -540,7 +540,7 @@ export const landscapeMomentum = defineExperiment({
   id: 'landscape-momentum',
   description: 'Heavy ball with coupled L2 on a 2-D quadratic, several lambdas in one batch: ends at the shrunk minimum h/(h+lambda) per eigen-direction, contracts by the largest |root| of z^2 - (1+mu-eta k) z + mu',
   defaults: { h1: 1, h2: 0.05, angle: 30, wStar1: 0.5, wStar2: 1.5, start1: -1, start2: -1, eta: 0.5, mu: 0.5, lambdas: '0,0.1,0.5', steps: 300 },
-  async run(config) {
+  async run(config, hooks) {
     const { h1, h2, angle, wStar1, wStar2, start1, start2, eta, mu, steps } = config
     requirePositive('h1', h1)
     requirePositive('h2', h2)
@@ -574,60 +574,7 @@ export const landscapeMomentum = defineExperiment({
     const y32 = Float64Array.from(Float32Array.from(y))
     const minima32 = lambdas.map(lambda => ridgeSolution(x32, 2, 2, y32, lambda))
 
-    const B = lambdas.length
-    const trainer = createTrainer({
-      model: linearRegression(2, { bias: false }),
-      optimizer: { name: 'momentum', momentum: mu },
-      runs: lambdas.map(lambda => ({ eta, lambda })),
-      train: { n: 2, d: 2, x: xMatrix, y },
-      seed: 0,
-      init: () => Float64Array.from([start1, start2]),
-    })
-    const positions: Series[][] = lambdas.map(() => [[], []])
-    const errors: number[][][] = lambdas.map(() => [[], []])
-    const distance: Series[] = lambdas.map(() => [])
-    const loss: Series[] = lambdas.map(() => [])
-    let diverged: boolean[] = lambdas.map(() => false)
-    try {
-      for (let t = 0; t <= steps; t++) {
-        if (t > 0)
-          trainer.step(1)
-        const m = await trainer.metrics()
-        diverged = m.diverged
-        const w = await trainer.parameter('w')
-        lambdas.forEach((_, b) => {
-          const point = [w[b], w[B + b]]
-          positions[b][0].push([t, point[0]])
-          positions[b][1].push([t, point[1]])
-          loss[b].push([t, m.trainLoss[b]])
-          distance[b].push([t, Math.hypot(point[0] - minima[b][0], point[1] - minima[b][1])])
-          const e = [point[0] - minima32[b][0], point[1] - minima32[b][1]]
-          q.forEach((qi, i) => errors[b][i].push(qi[0] * e[0] + qi[1] * e[1]))
-        })
-      }
-    }
-    finally {
-      trainer.dispose()
-    }
-
-    const runs: RunResult[] = lambdas.map((lambda, b) => {
-      const final: Record<string, number> = {
-        'w1': positions[b][0].at(-1)![1],
-        'w2': positions[b][1].at(-1)![1],
-        'distance to the shrunk minimum': distance[b].at(-1)![1],
-      }
-      const series: Record<string, Series> = { 'w1': positions[b][0], 'w2': positions[b][1], 'distance to the shrunk minimum': distance[b], 'loss (without penalty)': loss[b] }
-      errors[b].forEach((e, i) => {
-        const measured = measuredContraction(e)
-        series[`error along eigen-direction ${i + 1}`] = e.map((value, t) => [t, value])
-        final[`contraction per step, direction ${i + 1} (measured)`] = measured.rate
-        final[`distance ratio per step, direction ${i + 1}`] = measured.ratio
-        final[`contraction window start, direction ${i + 1}`] = measured.from
-        final[`contraction window end, direction ${i + 1}`] = measured.to
-      })
-      return { label: label(lambda), series, final, diverged: diverged[b] }
-    })
-
+    // Closed forms first: a slide draws them (minima, roots, damping ratios) from the first frame on.
     const theory: Record<string, number> = {
       'eigen-coordinate 1 of w*': starCoords[0],
       'eigen-coordinate 2 of w*': starCoords[1],
@@ -650,7 +597,90 @@ export const landscapeMomentum = defineExperiment({
     // Science check 4 (also in theory.test.ts): shrink ratios for h = (10, 1, 0.1, 0.01), lambda = 0.1.
     for (const hi of [10, 1, 0.1, 0.01])
       theory[`check 4: shrink h/(h + 0.1), h = ${hi}`] = hessianShrink(hi, 0.1)
-    return { id: 'landscape-momentum', config, backend: tf.getBackend(), runs, theory }
+
+    const B = lambdas.length
+    const positions: Series[][] = lambdas.map(() => [[], []])
+    const errors: Series[][] = lambdas.map(() => [[], []])
+    const distance: Series[] = lambdas.map(() => [])
+    const loss: Series[] = lambdas.map(() => [])
+    const trajectories: Array<Array<[number, number]>> = lambdas.map(() => [])
+    let diverged: boolean[] = lambdas.map(() => false)
+    const seriesOf = (b: number): Record<string, Series> => ({
+      'w1': positions[b][0],
+      'w2': positions[b][1],
+      'distance to the shrunk minimum': distance[b],
+      'loss (without penalty)': loss[b],
+      'error along eigen-direction 1': errors[b][0],
+      'error along eigen-direction 2': errors[b][1],
+    })
+    // What a landscape view draws besides the series: the quadratic, both minima of every run, the paths so far.
+    const extra = {
+      h,
+      angle,
+      eigenvectors: q,
+      wStar,
+      start: [start1, start2],
+      eta,
+      mu,
+      lambdas,
+      minima,
+      trajectories,
+    }
+    const trainer = createTrainer({
+      model: linearRegression(2, { bias: false }),
+      optimizer: { name: 'momentum', momentum: mu },
+      runs: lambdas.map(lambda => ({ eta, lambda })),
+      train: { n: 2, d: 2, x: xMatrix, y },
+      seed: 0,
+      init: () => Float64Array.from([start1, start2]),
+    })
+    try {
+      // One step per chunk: a step and its read-back take well under a millisecond, and a slide can show every one.
+      for (let t = 0; t <= steps; t++) {
+        if (t > 0)
+          trainer.step(1)
+        const m = await trainer.metrics()
+        diverged = m.diverged
+        const w = await trainer.parameter('w')
+        lambdas.forEach((_, b) => {
+          const point: [number, number] = [w[b], w[B + b]]
+          trajectories[b].push(point)
+          positions[b][0].push([t, point[0]])
+          positions[b][1].push([t, point[1]])
+          loss[b].push([t, m.trainLoss[b]])
+          distance[b].push([t, Math.hypot(point[0] - minima[b][0], point[1] - minima[b][1])])
+          const e = [point[0] - minima32[b][0], point[1] - minima32[b][1]]
+          q.forEach((qi, i) => errors[b][i].push([t, qi[0] * e[0] + qi[1] * e[1]]))
+        })
+        await hooks?.checkpoint?.(() => ({
+          done: t,
+          total: steps,
+          runs: lambdas.map((lambda, b) => ({ label: label(lambda), series: seriesOf(b), diverged: diverged[b] })),
+          theory,
+          extra,
+        }))
+      }
+    }
+    finally {
+      trainer.dispose()
+    }
+
+    const runs: RunResult[] = lambdas.map((lambda, b) => {
+      const final: Record<string, number> = {
+        'w1': positions[b][0].at(-1)![1],
+        'w2': positions[b][1].at(-1)![1],
+        'distance to the shrunk minimum': distance[b].at(-1)![1],
+      }
+      errors[b].forEach((e, i) => {
+        const measured = measuredContraction(e.map(([, value]) => value))
+        final[`contraction per step, direction ${i + 1} (measured)`] = measured.rate
+        final[`distance ratio per step, direction ${i + 1}`] = measured.ratio
+        final[`contraction window start, direction ${i + 1}`] = measured.from
+        final[`contraction window end, direction ${i + 1}`] = measured.to
+      })
+      return { label: label(lambda), series: seriesOf(b), final, diverged: diverged[b] }
+    })
+    return { id: 'landscape-momentum', config, backend: tf.getBackend(), runs, theory, extra }
   },
 })
 
@@ -687,6 +717,23 @@ export function gridPoints(box: Box, nx: number, ny: number): Float64Array {
     }
   }
   return out
+}
+
+/** The data's bounding box (x row-major n x 2), widened by `pad` of each side's range: the field a view draws. */
+export function dataBox(x: ArrayLike<number>, pad = 0.12): Box {
+  let xMin = Infinity
+  let xMax = -Infinity
+  let yMin = Infinity
+  let yMax = -Infinity
+  for (let i = 0; i + 1 < x.length; i += 2) {
+    xMin = Math.min(xMin, x[i])
+    xMax = Math.max(xMax, x[i])
+    yMin = Math.min(yMin, x[i + 1])
+    yMax = Math.max(yMax, x[i + 1])
+  }
+  const dx = (xMax - xMin) * pad || 1
+  const dy = (yMax - yMin) * pad || 1
+  return { xMin: xMin - dx, xMax: xMax + dx, yMin: yMin - dy, yMax: yMax + dy }
 }
 
 /** Numerically safe logistic function in float64. */
@@ -833,7 +880,7 @@ export const classification = defineExperiment({
   id: 'classification',
   description: 'Logistic regression on 2-D data, lambda = 0 beside lambda: without decay ||w|| grows like log t on separable data and confidence -> 1; with decay w converges, max probability < 1',
   defaults: { kind: 'separable', lambda: 0.01, decayBias: false, lr: 1.5, momentum: 0, steps: 10_000, perDecade: 4, n: 200, seed: 1 },
-  async run(config) {
+  async run(config, hooks) {
     const { lambda, decayBias, lr, momentum, steps, perDecade, n, seed } = config
     const kind = config.kind as Classification2dKind
     if (!['separable', 'overlapping', 'imbalanced', 'unscaled'].includes(kind))
@@ -861,6 +908,44 @@ export const classification = defineExperiment({
     }
     const smoothness = largestEigenvalue(gramTilde, 3) / 4 + lambda
     const eta = lr / smoothness
+
+    // Closed forms first (Newton minima, the max-margin direction): a slide draws them from the first frame on.
+    const hat = kind === 'separable' ? maxMarginVector(data.x, data.labels) : undefined
+    const theory: Record<string, number> = { 'learning rate eta = lr / L': eta, 'smoothness L': smoothness }
+    lambdas.forEach((l) => {
+      // Without decay a finite minimiser exists only for non-separable data; Newton says so by failing.
+      const optimum = l === 0 && kind === 'separable' ? undefined : penalisedLogisticNewton(data.x, data.labels, l, decayBias)
+      if (!optimum)
+        return
+      const summary = logisticSummary(data.x, data.labels, optimum)
+      const tag = l === 0 ? 'no decay' : label(l)
+      theory[`w1 at the minimum (Newton), ${tag}`] = optimum[0]
+      theory[`w2 at the minimum (Newton), ${tag}`] = optimum[1]
+      theory[`b at the minimum (Newton), ${tag}`] = optimum[2]
+      theory[`weight norm at the minimum (Newton), ${tag}`] = Math.hypot(optimum[0], optimum[1])
+      theory[`max probability at the minimum (Newton), ${tag}`] = summary.maxProbability
+      theory[`1 - max probability at the minimum (Newton), ${tag}`] = summary.oneMinusMax
+    })
+    const shrink = [1, 2].map(j => theory[`w${j} at the minimum (Newton), ${label(lambda)}`] / theory[`w${j} at the minimum (Newton), no decay`])
+    if (shrink.every(Number.isFinite)) {
+      theory['shrink w1(lambda)/w1(0) (Newton)'] = shrink[0]
+      theory['shrink w2(lambda)/w2(0) (Newton)'] = shrink[1]
+    }
+    if (hat) {
+      theory['max-margin w_hat1 (augmented, bias in the norm)'] = hat[0]
+      theory['max-margin w_hat2'] = hat[1]
+      theory['max-margin b_hat'] = hat[2]
+      theory['margin gamma = 1/||(w_hat, b_hat)||'] = 1 / Math.hypot(...hat)
+      theory['norm increment per decade without decay, ln(10) ||w_hat|| (asymptotic)'] = Math.LN10 * Math.hypot(hat[0], hat[1])
+    }
+
+    const runLabel = (l: number) => l === 0 ? 'no decay' : `${label(l)}${decayBias ? ', bias decayed' : ''}`
+    const names = ['weight norm ||w||', 'max probability', '1 - max probability', 'training loss'] as const
+    const series = lambdas.map(() => Object.fromEntries(names.map(name => [name, [] as Series])) as Record<typeof names[number], Series>)
+    const thetas: Float64Array[] = lambdas.map(() => new Float64Array(3))
+    let diverged = lambdas.map(() => false)
+    // What a decision-field view draws: the points, a box around them, each run's current (w1, w2, b).
+    const extra = { x: data.x, labels: data.labels, box: dataBox(data.x), lambdas, thetas, kind, decayBias }
     const trainer = createTrainer({
       model: logisticRegression(2),
       optimizer: momentum > 0 ? { name: 'momentum', momentum } : { name: 'sgd' },
@@ -870,23 +955,37 @@ export const classification = defineExperiment({
       seed,
       init: (_, rows) => new Float64Array(rows),
     })
-    const names = ['weight norm ||w||', 'max probability', '1 - max probability', 'training loss'] as const
-    const series = lambdas.map(() => Object.fromEntries(names.map(name => [name, [] as Series])) as Record<typeof names[number], Series>)
-    const thetas: Float64Array[] = lambdas.map(() => new Float64Array(3))
-    let diverged = lambdas.map(() => false)
+    // Steps per chunk between checkpoints: a step of both runs costs well under 0.5 ms on wasm.
+    const chunk = 10
     try {
       for (const t of logSchedule(steps, perDecade)) {
-        trainer.step(t - trainer.stepsTaken)
-        const w = await trainer.parameter('w')
-        const b = await trainer.parameter('b')
-        lambdas.forEach((_, r) => {
-          thetas[r] = Float64Array.from([w[r], w[2 + r], b[r]])
-          const summary = logisticSummary(data.x, data.labels, thetas[r])
-          series[r]['weight norm ||w||'].push([t, Math.hypot(w[r], w[2 + r])])
-          series[r]['max probability'].push([t, summary.maxProbability])
-          series[r]['1 - max probability'].push([t, summary.oneMinusMax])
-          series[r]['training loss'].push([t, summary.loss])
-        })
+        while (trainer.stepsTaken < t) {
+          trainer.step(Math.min(chunk, t - trainer.stepsTaken))
+          const reached = trainer.stepsTaken === t
+          // Without a watcher the weights are read only where the series record them.
+          if (!reached && !hooks?.checkpoint)
+            continue
+          const w = await trainer.parameter('w')
+          const b = await trainer.parameter('b')
+          lambdas.forEach((_, r) => {
+            thetas[r] = Float64Array.from([w[r], w[2 + r], b[r]])
+            if (!reached)
+              return
+            const summary = logisticSummary(data.x, data.labels, thetas[r])
+            series[r]['weight norm ||w||'].push([t, Math.hypot(w[r], w[2 + r])])
+            series[r]['max probability'].push([t, summary.maxProbability])
+            series[r]['1 - max probability'].push([t, summary.oneMinusMax])
+            series[r]['training loss'].push([t, summary.loss])
+          })
+          const done = trainer.stepsTaken
+          await hooks?.checkpoint?.(() => ({
+            done,
+            total: steps,
+            runs: lambdas.map((l, r) => ({ label: runLabel(l), series: series[r] })),
+            theory,
+            extra,
+          }))
+        }
       }
       diverged = (await trainer.metrics()).diverged
     }
@@ -894,7 +993,6 @@ export const classification = defineExperiment({
       trainer.dispose()
     }
 
-    const hat = kind === 'separable' ? maxMarginVector(data.x, data.labels) : undefined
     const valueAt = (s: Series, t: number) => s.find(([step]) => step === t)?.[1] ?? Number.NaN
     const lastDecade = 10 ** Math.floor(Math.log10(steps))
     const runs: RunResult[] = lambdas.map((l, r) => {
@@ -926,37 +1024,10 @@ export const classification = defineExperiment({
         final['shrink w1(lambda)/w1(0)'] = thetas[r][0] / thetas[0][0]
         final['shrink w2(lambda)/w2(0)'] = thetas[r][1] / thetas[0][1]
       }
-      return { label: l === 0 ? 'no decay' : `${label(l)}${decayBias ? ', bias decayed' : ''}`, series: series[r], final, diverged: diverged[r] }
+      return { label: runLabel(l), series: series[r], final, diverged: diverged[r] }
     })
 
-    const theory: Record<string, number> = { 'learning rate eta = lr / L': eta, 'smoothness L': smoothness }
-    lambdas.forEach((l) => {
-      // Without decay a finite minimiser exists only for non-separable data; Newton says so by failing.
-      const optimum = l === 0 && kind === 'separable' ? undefined : penalisedLogisticNewton(data.x, data.labels, l, decayBias)
-      if (!optimum)
-        return
-      const summary = logisticSummary(data.x, data.labels, optimum)
-      const tag = l === 0 ? 'no decay' : label(l)
-      theory[`w1 at the minimum (Newton), ${tag}`] = optimum[0]
-      theory[`w2 at the minimum (Newton), ${tag}`] = optimum[1]
-      theory[`b at the minimum (Newton), ${tag}`] = optimum[2]
-      theory[`weight norm at the minimum (Newton), ${tag}`] = Math.hypot(optimum[0], optimum[1])
-      theory[`max probability at the minimum (Newton), ${tag}`] = summary.maxProbability
-      theory[`1 - max probability at the minimum (Newton), ${tag}`] = summary.oneMinusMax
-    })
-    const shrink = [1, 2].map(j => theory[`w${j} at the minimum (Newton), ${label(lambda)}`] / theory[`w${j} at the minimum (Newton), no decay`])
-    if (shrink.every(Number.isFinite)) {
-      theory['shrink w1(lambda)/w1(0) (Newton)'] = shrink[0]
-      theory['shrink w2(lambda)/w2(0) (Newton)'] = shrink[1]
-    }
-    if (hat) {
-      theory['max-margin w_hat1 (augmented, bias in the norm)'] = hat[0]
-      theory['max-margin w_hat2'] = hat[1]
-      theory['max-margin b_hat'] = hat[2]
-      theory['margin gamma = 1/||(w_hat, b_hat)||'] = 1 / Math.hypot(...hat)
-      theory['norm increment per decade without decay, ln(10) ||w_hat|| (asymptotic)'] = Math.LN10 * Math.hypot(hat[0], hat[1])
-    }
-    return { id: 'classification', config, backend: tf.getBackend(), runs, theory }
+    return { id: 'classification', config, backend: tf.getBackend(), runs, theory, extra }
   },
 })
 
