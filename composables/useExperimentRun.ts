@@ -37,6 +37,12 @@ function addressParams(id: string): Record<string, string> {
   return out
 }
 
+/**
+ * Printing mounts every slide at once: the demos then compute their finished runs one after another, not all
+ * together, so each one's wait in the export is its own run's time.
+ */
+let printQueue: Promise<unknown> = Promise.resolve()
+
 /** Turns a finished result into the same shape a view draws while the run goes. */
 export function resultProgress(result: ExperimentResult): Progress {
   const total = Math.max(0, ...result.runs.flatMap(r => Object.values(r.series).map(s => s.at(-1)?.[0] ?? 0)))
@@ -97,7 +103,15 @@ export function useExperimentRun(options: ExperimentRunOptions) {
       stopListening = onContextLost(() => void recover())
       const chosen = experiment.value
       const resolved = resolveConfig(chosen.defaults, config.value)
-      const done = await chosen.run(resolved, hooks)
+      let done: ExperimentResult
+      if (mode.value === 'print') {
+        const turn = printQueue.then(() => chosen.run(resolved, hooks))
+        printQueue = turn.catch(() => {})
+        done = await turn
+      }
+      else {
+        done = await chosen.run(resolved, hooks)
+      }
       if (mine !== control.generation)
         return
       result.value = done
