@@ -100,7 +100,8 @@ describe('the built deck', () => {
       await page.goto(`${server.url}/#/${slide.no}`)
       const frame = page.locator(`[data-slidev-no="${slide.no}"]`)
       await frame.waitFor({ state: 'visible' })
-      await expect.poll(() => frame.textContent(), { timeout: 10_000 }).toContain(slide.title)
+      for (const part of slide.titleText)
+        await expect.poll(async () => (await frame.textContent() ?? '').replace(/\s+/g, ' '), { timeout: 10_000 }).toContain(part)
       // Fonts and KaTeX settle the layout; then nothing may stick out of the slide.
       await page.evaluate(() => document.fonts.ready)
       overflows.push(...(await overflowing(page, slide.no)).map(o => `slide ${slide.no} (${slide.title}): ${o}`))

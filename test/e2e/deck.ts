@@ -7,6 +7,8 @@ import { load } from '@slidev/parser/fs'
 export interface SourceSlide {
   no: number
   title: string
+  /** The title's text outside inline math (`$...$`), in pieces: what a page's text must contain. */
+  titleText: string[]
   note: string
   /** The slide's markdown, to find the demos on it. */
   content: string
@@ -42,7 +44,9 @@ export async function sourceSlides(): Promise<SourceSlide[]> {
   return shown.map((slide, i) => {
     const content = slide.content ?? ''
     const demos = Object.entries(demoComponents).filter(([tag]) => new RegExp(`<${tag}[\\s/>]`).test(content)).map(([, id]) => id)
-    return { no: i + 1, title: slide.title ?? '', note: slide.note ?? '', content, demos }
+    const title = slide.title ?? ''
+    const titleText = title.split(/\$[^$]*\$/).map(part => part.trim()).filter(Boolean)
+    return { no: i + 1, title, titleText, note: slide.note ?? '', content, demos }
   })
 }
 
