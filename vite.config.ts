@@ -10,6 +10,8 @@ export default defineConfig({
       '@tensorflow/tfjs-backend-wasm',
       'd3-scale',
       'd3-shape',
+      'd3-contour',
+      'd3-array',
     ],
   },
 })
