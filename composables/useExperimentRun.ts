@@ -115,7 +115,9 @@ export function useExperimentRun(options: ExperimentRunOptions) {
       if (mine !== control.generation)
         return
       result.value = done
-      progress.value = resultProgress(done)
+      // The run's own unit (steps, epochs) from its last snapshot; the series' x may be lambda instead.
+      const lastTotal = (progress.value as Progress | undefined)?.total
+      progress.value = lastTotal === undefined ? resultProgress(done) : { ...resultProgress(done), done: lastTotal, total: lastTotal }
       const failed = done.runs.filter(r => r.diverged).map(r => r.label)
       if (failed.length) {
         state.value = 'diverged'

@@ -10,7 +10,7 @@
  * (lambda/2)||w||^2, lasso penalty lambda||w||_1; the bias is never penalised.
  */
 import type { RegressionSet } from '../core/datasets'
-import type { ExperimentResult, RunResult, Series } from './types'
+import type { ExperimentResult, Progress, RunResult, Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
 import { d2lRegression, standardize } from '../core/datasets'
 import { gram, solveSpd, transposeTimes } from '../core/linalg'
@@ -110,6 +110,31 @@ function ridgeWithBias(train: RegressionSet, lambda: number): { w: Float64Array,
   return { w, b }
 }
 
+/**
+ * ridgeWithBias for many lambdas: the centring, X^T X / n and X^T y / n are computed once (the same arithmetic as
+ * theory.ts's ridgeSolution, so the results are identical), then one Cholesky solve per lambda, on demand.
+ */
+function ridgeWithBiasSolver(train: RegressionSet): (lambda: number) => { w: Float64Array, b: number } {
+  const { centred, xMean, yMean } = centre(train)
+  const { n, d, x, y } = centred
+  const s = gram(x, n, d)
+  for (let i = 0; i < s.length; i++)
+    s[i] /= n
+  const rhs = transposeTimes(x, n, d, y)
+  for (let i = 0; i < d; i++)
+    rhs[i] /= n
+  return (lambda) => {
+    const shifted = Float64Array.from(s)
+    for (let i = 0; i < d; i++)
+      shifted[i * d + i] += lambda
+    const w = solveSpd(shifted, rhs)
+    let b = yMean
+    for (let j = 0; j < d; j++)
+      b -= xMean[j] * w[j]
+    return { w, b }
+  }
+}
+
 /** X X^T for X with n rows and d columns (the n x n kernel matrix). */
 function rowGram(x: Float64Array, n: number, d: number): Float64Array {
   const out = new Float64Array(n * n)
@@ -199,11 +224,63 @@ function curvatureRange(set: RegressionSet): { hMax: number, hMin: number } {
 // ---------------------------------------------------------------------------
 // 1. The d2l experiment: overfitting without decay, fixed by lambda = 3.
 
+/**
+ * The closed forms of the d2l experiment, known before training (they need the data and w0 only): the values of
+ * `theory`, and curves against epochs for the run with decay.
+ */
+function overfittingTheory(
+  data: ReturnType<typeof d2lRegression>,
+  w0: Float64Array,
+  options: { lambda: number, eta: number, epochs: number, stepsPerEpoch: number },
+): { theory: Record<string, number>, curves: Record<string, Series> } {
+  const { lambda, eta, epochs, stepsPerEpoch } = options
+  const { train, test } = data
+  const { n: nTrain, d } = train
+  const steps = epochs * stepsPerEpoch
+  // SGD's gradient for w is a combination of training inputs, and the decay shrinks everything: the part of w
+  // outside the span of the training inputs is multiplied by exactly (1 - eta lambda) per step.
+  const outside = outsideRowSpan(train.x, nTrain, d, w0)
+  const outside0 = norm2(outside)
+  // Without decay SGD converges to the interpolant nearest (w0, b0 = 0): u0 + A^T (A A^T)^{-1} (y - A u0), A = [X, 1].
+  const kernel = rowGram(train.x, nTrain, d).map(v => v + 1)
+  const residual = Float64Array.from(train.y, (yi, i) => yi - w0.reduce((s, wj, j) => s + wj * train.x[i * d + j], 0))
+  const z = solveSpd(kernel, residual)
+  const wInterp = Float64Array.from(w0)
+  const zt = transposeTimes(train.x, nTrain, d, z)
+  wInterp.forEach((_, j) => (wInterp[j] += zt[j]))
+  const bInterp = z.reduce((s, v) => s + v, 0)
+  const ridge = ridgeWithBias(train, lambda)
+  const theory: Record<string, number> = {
+    'lambda = 0: norm outside the training span (SGD never changes it)': outside0,
+    [`lambda = ${lambda}: norm outside the training span, (1 - eta lambda)^steps x initial`]: (1 - eta * lambda) ** steps * outside0,
+    'lambda = 0: test loss of the interpolant nearest w0 (where SGD without decay converges)': halfMse(test, wInterp, bInterp),
+    [`lambda = ${lambda}: train loss of the full-batch ridge minimiser (NOT the minibatch endpoint)`]: halfMse(train, ridge.w, ridge.b),
+    [`lambda = ${lambda}: test loss of the full-batch ridge minimiser (NOT the minibatch endpoint)`]: halfMse(test, ridge.w, ridge.b),
+    'test loss of the true model (noise floor)': halfMse(test, data.wTrue, data.bTrue),
+    'lambda = 0: weight norm of the interpolant nearest w0': norm2(wInterp),
+    [`lambda = ${lambda}: weight norm of the full-batch ridge minimiser`]: norm2(ridge.w),
+  }
+  // Once the part of w inside the data span has converged, w_t = w_ridge + (1 - eta lambda)^t u with u = the init
+  // outside the span: u moves no training prediction (so the training loss is the ridge one), it is orthogonal to
+  // w_ridge (so the norms add in squares), and the test loss is a quadratic in a = (1 - eta lambda)^t. Minibatch
+  // noise around w_ridge is left out: these are the curves the run with decay approaches, not its exact values.
+  const testAt = (a: number) => halfMse(test, Float64Array.from(ridge.w, (v, j) => v + a * outside[j]), ridge.b)
+  const epochsAxis = Array.from({ length: epochs + 1 }, (_, e) => e)
+  const shrink = (e: number) => (1 - eta * lambda) ** (e * stepsPerEpoch)
+  const curves: Record<string, Series> = {
+    'train loss': epochsAxis.map(e => [e, theory[`lambda = ${lambda}: train loss of the full-batch ridge minimiser (NOT the minibatch endpoint)`]]),
+    'test loss': epochsAxis.map(e => [e, testAt(shrink(e))]),
+    'weight norm': epochsAxis.map(e => [e, Math.hypot(norm2(ridge.w), shrink(e) * outside0)]),
+    'norm outside the span': epochsAxis.map(e => [e, shrink(e) * outside0]),
+  }
+  return { theory, curves }
+}
+
 export const overfittingExperiment = defineExperiment({
   id: 'overfitting',
   description: 'd2l high-dimensional regression (20 examples, 200 features), minibatch SGD with lambda = 0 and lambda = 3; theory: the interpolant nearest w0 and the (1 - eta lambda)^t decay outside the data span',
   defaults: { lambda: 3, eta: 0.003, epochs: 100, batchSize: 5, nTrain: 20, nTest: 100, d: 200, initScale: 1, seed: 1 },
-  async run(config): Promise<ExperimentResult> {
+  async run(config, hooks): Promise<ExperimentResult> {
     const { lambda, eta, epochs, batchSize, nTrain, nTest, d, initScale, seed } = config
     requirePositive('lambda', lambda)
     requirePositive('eta', eta)
@@ -237,12 +314,15 @@ export const overfittingExperiment = defineExperiment({
     })
     const names = ['train loss', 'test loss', 'weight norm'] as const
     const series = lambdas.map(() => Object.fromEntries(names.map(k => [k, [] as Series])) as Record<typeof names[number], Series>)
-    let w0: Float64Array
+    let theory: Record<string, number>
+    let curves: Record<string, Series>
     let wEnd: Float64Array
     let bEnd: Float64Array
     let diverged: boolean[] = []
     try {
-      w0 = column(await trainer.parameter('w'), d, 2, 0)
+      const w0 = column(await trainer.parameter('w'), d, 2, 0)
+      // Known before the first step: a slide draws the theory lines at once.
+      ;({ theory, curves } = overfittingTheory(data, w0, { lambda, eta, epochs, stepsPerEpoch }))
       for (let epoch = 0; epoch <= epochs; epoch++) {
         if (epoch > 0)
           trainer.step(stepsPerEpoch)
@@ -254,6 +334,14 @@ export const overfittingExperiment = defineExperiment({
           series[r]['weight norm'].push([epoch, m.weightNorm[r]])
         })
         diverged = m.diverged
+        // A chunk is one epoch: a few minibatch steps and one read-back.
+        await hooks?.checkpoint?.(() => ({
+          done: epoch,
+          total: epochs,
+          runs: lambdas.map((l, r) => ({ label: `lambda = ${l}`, series: series[r], diverged: diverged[r] })),
+          theory,
+          extra: { theoryCurves: curves },
+        }))
       }
       wEnd = await trainer.parameter('w')
       bEnd = await trainer.parameter('b')
@@ -261,21 +349,7 @@ export const overfittingExperiment = defineExperiment({
     finally {
       trainer.dispose()
     }
-    const steps = epochs * stepsPerEpoch
-    const { train, test } = data
-
-    // SGD's gradient for w is a combination of training inputs, and the decay shrinks everything: the part of w
-    // outside the span of the training inputs is multiplied by exactly (1 - eta lambda) per step.
-    const outside0 = norm2(outsideRowSpan(train.x, nTrain, d, w0))
-    // Without decay SGD converges to the interpolant nearest (w0, b0 = 0): u0 + A^T (A A^T)^{-1} (y - A u0), A = [X, 1].
-    const kernel = rowGram(train.x, nTrain, d).map(v => v + 1)
-    const residual = Float64Array.from(train.y, (yi, i) => yi - w0.reduce((s, wj, j) => s + wj * train.x[i * d + j], 0))
-    const z = solveSpd(kernel, residual)
-    const wInterp = Float64Array.from(w0)
-    const zt = transposeTimes(train.x, nTrain, d, z)
-    wInterp.forEach((_, j) => (wInterp[j] += zt[j]))
-    const bInterp = z.reduce((s, v) => s + v, 0)
-    const ridge = ridgeWithBias(train, lambda)
+    const { train } = data
 
     const runs: RunResult[] = lambdas.map((l, r) => {
       const w = column(wEnd, d, 2, r)
@@ -298,14 +372,9 @@ export const overfittingExperiment = defineExperiment({
       config,
       backend: tf.getBackend(),
       runs,
-      theory: {
-        'lambda = 0: norm outside the training span (SGD never changes it)': outside0,
-        [`lambda = ${lambda}: norm outside the training span, (1 - eta lambda)^steps x initial`]: (1 - eta * lambda) ** steps * outside0,
-        'lambda = 0: test loss of the interpolant nearest w0 (where SGD without decay converges)': halfMse(test, wInterp, bInterp),
-        [`lambda = ${lambda}: train loss of the full-batch ridge minimiser (NOT the minibatch endpoint)`]: halfMse(train, ridge.w, ridge.b),
-        [`lambda = ${lambda}: test loss of the full-batch ridge minimiser (NOT the minibatch endpoint)`]: halfMse(test, ridge.w, ridge.b),
-        'test loss of the true model (noise floor)': halfMse(test, data.wTrue, data.bTrue),
-      },
+      theory,
+      // Curves against epochs for the run with decay (see overfittingTheory): what the slide draws dashed.
+      extra: { theoryCurves: curves },
     }
   },
 })
@@ -320,7 +389,7 @@ export const lambdaSweepExperiment = defineExperiment({
   id: 'lambda-sweep',
   description: 'd2l regression, 64 log-spaced lambdas as one batch of full-batch GD from the d2l init; theory: closed-form ridge losses (bias unpenalised) plus the (1 - eta lambda)^t decay of the init outside the data span',
   defaults: { lambdaMin: 1e-3, lambdaMax: 10, count: 64, eta: 0.075, steps: 800, every: 50, initScale: 1, nTrain: 20, nTest: 100, d: 200, seed: 1 },
-  async run(config): Promise<ExperimentResult> {
+  async run(config, hooks): Promise<ExperimentResult> {
     const { lambdaMin, lambdaMax, count, eta, steps, every, initScale, nTrain, nTest, d, seed } = config
     requirePositive('lambdaMin', lambdaMin)
     requirePositive('lambdaMax', lambdaMax)
@@ -359,20 +428,81 @@ export const lambdaSweepExperiment = defineExperiment({
     })
     const trainSeries: Series[] = lambdas.map(() => [])
     const testSeries: Series[] = lambdas.map(() => [])
-    let w0: Float64Array
+    // Final losses in float64 from the trained parameters, mapped back to the raw model: b_raw = mean(y) - mean(x).w + b.
+    const rawBias = (wr: ArrayLike<number>, bCentred: number) => yMean + bCentred - Array.from(wr).reduce((s, v, j) => s + v * xMean[j], 0)
+    interface Exact { train: number, test: number, testGd: number, remainder: number, testAt: [number, number, number] }
+    const exact: Exact[] = []
+    let outsideNorm = 0
     let w: Float64Array
     let b: Float64Array
     let diverged: boolean[] = []
+    // What a slide draws against lambda: the losses at the last read-back and the closed forms.
+    const current = { step: 0, train: [] as number[], test: [] as number[] }
+    const curves = () => ({
+      lambdas,
+      step: current.step,
+      train: current.train,
+      test: current.test,
+      ridgeTrain: exact.map(e => e.train),
+      ridgeTest: exact.map(e => e.test),
+      // Test loss of ridge + a x (init outside the span) is A + B a + C a^2, a = (1 - eta lambda)^t: [A, B, C].
+      testAt: exact.map(e => e.testAt),
+      eta,
+    })
+    const snapshot = (done: number): Progress => ({
+      done,
+      total: steps,
+      runs: lambdas.map((lambda, r) => ({ label: `lambda = ${lambda.toPrecision(4)}`, series: { 'train loss': trainSeries[r], 'test loss': testSeries[r] }, diverged: diverged[r] })),
+      extra: curves(),
+    })
     try {
-      w0 = column(await trainer.parameter('w'), d, count, 0)
+      const w0 = column(await trainer.parameter('w'), d, count, 0)
+      // The centred rows sum to zero: the first n - 1 of them span the same space and are independent (n - 1 <= d).
+      const outside0 = nTrain - 1 < d ? outsideRowSpan(centred.x, nTrain - 1, d, w0) : new Float64Array(d)
+      outsideNorm = norm2(outside0)
+      // The closed forms need the data and w0 only: computed after the first read-back (so the slide shows the
+      // starting losses at once) and before the first step, one lambda per chunk.
+      const closedForms = async () => {
+        const ridgeAt = ridgeWithBiasSolver(data.train)
+        for (const lambda of lambdas) {
+          const { w: we, b: be } = ridgeAt(lambda)
+          // GD endpoint: the ridge solution plus what is left of the init outside the span (the part inside has
+          // converged, see the contraction bound); it moves no training prediction, so only the test loss changes.
+          const left = (1 - eta * lambda) ** steps
+          const testWith = (a: number) => {
+            const wa = Float64Array.from(we, (v, j) => v + a * outside0[j])
+            return halfMse(data.test, wa, rawBias(wa, 0))
+          }
+          const [f0, f1, fm1] = [testWith(0), testWith(1), testWith(-1)]
+          exact.push({
+            train: halfMse(data.train, we, be),
+            test: halfMse(data.test, we, be),
+            testGd: testWith(left),
+            remainder: Math.abs(left) * outsideNorm,
+            testAt: [f0, (f1 - fm1) / 2, (f1 + fm1) / 2 - f0],
+          })
+          await hooks?.checkpoint?.(() => snapshot(0))
+        }
+      }
       for (const t of checkpoints(steps, every)) {
-        trainer.step(t - trainer.stepsTaken)
+        // One full-batch step of every run per chunk; the losses are read back every `every` steps.
+        while (trainer.stepsTaken < t) {
+          trainer.step(1)
+          if (trainer.stepsTaken < t)
+            await hooks?.checkpoint?.(() => snapshot(trainer.stepsTaken))
+        }
         const m = await trainer.metrics()
         lambdas.forEach((_, r) => {
           trainSeries[r].push([m.step, m.trainLoss[r]])
           testSeries[r].push([m.step, m.testLoss![r]])
         })
         diverged = m.diverged
+        current.step = m.step
+        current.train = Array.from(m.trainLoss)
+        current.test = Array.from(m.testLoss!)
+        await hooks?.checkpoint?.(() => snapshot(m.step))
+        if (t === 0)
+          await closedForms()
       }
       w = await trainer.parameter('w')
       b = await trainer.parameter('b')
@@ -380,28 +510,10 @@ export const lambdaSweepExperiment = defineExperiment({
     finally {
       trainer.dispose()
     }
-    // Final losses in float64 from the trained parameters, mapped back to the raw model: b_raw = mean(y) - mean(x).w + b.
-    const rawBias = (wr: ArrayLike<number>, bCentred: number) => yMean + bCentred - Array.from(wr).reduce((s, v, j) => s + v * xMean[j], 0)
     const measured = lambdas.map((_, r) => {
       const wr = column(w, d, count, r)
       const bRaw = rawBias(wr, b[r])
       return { train: halfMse(data.train, wr, bRaw), test: halfMse(data.test, wr, bRaw), norm: norm2(wr), bias: bRaw }
-    })
-    // The centred rows sum to zero: the first n - 1 of them span the same space and are independent (n - 1 <= d).
-    const outside0 = nTrain - 1 < d ? outsideRowSpan(centred.x, nTrain - 1, d, w0) : new Float64Array(d)
-    const outsideNorm = norm2(outside0)
-    const exact = lambdas.map((lambda) => {
-      const { w: we, b: be } = ridgeWithBias(data.train, lambda)
-      // GD endpoint: the ridge solution plus what is left of the init outside the span (the part inside has
-      // converged, see the contraction bound); it moves no training prediction, so only the test loss changes.
-      const left = (1 - eta * lambda) ** steps
-      const wGd = Float64Array.from(we, (v, j) => v + left * outside0[j])
-      return {
-        train: halfMse(data.train, we, be),
-        test: halfMse(data.test, we, be),
-        testGd: halfMse(data.test, wGd, rawBias(wGd, 0)),
-        remainder: Math.abs(left) * outsideNorm,
-      }
     })
     const argmin = (values: number[]) => values.reduce((best, v, i) => (v < values[best] ? i : best), 0)
     const bestMeasured = argmin(measured.map(m => m.test))
@@ -447,6 +559,8 @@ export const lambdaSweepExperiment = defineExperiment({
         diverged: diverged[r] ?? false,
       })),
       theory,
+      // The curves against lambda a slide draws, from the float64 losses of the trained parameters.
+      extra: { ...curves(), step: steps, train: measured.map(m => m.train), test: measured.map(m => m.test) },
     }
   },
 })
@@ -479,7 +593,7 @@ export const regularizationPathsExperiment = defineExperiment({
   id: 'regularization-paths',
   description: 'Lasso (ISTA) and ridge (GD) coefficients against lambda, 3 relevant features among 20, all lambdas as one batch; theory: coordinate-descent lasso path, KKT, ridge closed form',
   defaults: { n: 50, d: 20, relevant: 3, noise: 1, count: 40, minRatio: 1e-3, maxRatio: 2, eta: 0.2, steps: 1000, seed: 3 },
-  async run(config): Promise<ExperimentResult> {
+  async run(config, hooks): Promise<ExperimentResult> {
     const { n, d, relevant, noise, count, minRatio, maxRatio, eta, steps, seed } = config
     requireInteger('n', n, 2)
     requireInteger('d', d, 1)
@@ -509,14 +623,72 @@ export const regularizationPathsExperiment = defineExperiment({
     const common = { model: linearRegression(d, { bias: false }), train: data, seed, init: (_: string, rows: number) => new Float64Array(rows) }
     const lasso = createTrainer({ ...common, optimizer: { name: 'ista' }, runs: lambdas.map(l1 => ({ eta, l1 })) })
     const ridge = createTrainer({ ...common, optimizer: { name: 'sgd' }, runs: lambdas.map(lambda => ({ eta, lambda })) })
+    // References, known before training: coordinate descent warm-started from large lambda down, the ridge closed form.
+    const descending = lambdas.map((_, k) => count - 1 - k)
+    const pathDescending = lassoPath(data.x, n, d, data.y, descending.map(k => lambdas[k]))
+    const lassoExact = lambdas.map((_, k) => pathDescending[count - 1 - k])
+    const ridgeExact = lambdas.map(l => ridgeSolution(data.x, n, d, data.y, l))
+    const paths = (ws: Float64Array[]): Record<string, Series> => {
+      const out: Record<string, Series> = {}
+      for (let j = 0; j < d; j++)
+        out[`w[${j}]`] = lambdas.map((l, k) => [l, ws[k][j]])
+      out['exact zeros'] = lambdas.map((l, k) => [l, ws[k].reduce((s, v) => s + (v === 0 ? 1 : 0), 0)])
+      return out
+    }
+    // Coefficient j against lambda: [j][k] (what a slide draws, one line per feature).
+    const byFeature = (ws: ArrayLike<number>[]) => Array.from({ length: d }, (_, j) => ws.map(w => w[j]))
+    const exactZeros = (ws: ArrayLike<number>[]) => ws.map(w => Array.from(w).filter(v => v === 0).length)
+    const current: { step: number, lasso: Float64Array[], ridge: Float64Array[] } = { step: 0, lasso: lambdas.map(() => new Float64Array(d)), ridge: lambdas.map(() => new Float64Array(d)) }
+    // Convergence against training steps: the largest |w - exact| over the grid at each read-back.
+    const distance = { lasso: [] as Series, ridge: [] as Series }
+    const largestGap = (ws: Float64Array[], exact: Float64Array[]) => Math.max(...ws.flatMap((w, k) => Array.from(w, (v, j) => Math.abs(v - exact[k][j]))))
+    const withDistance = (series: Record<string, Series>, gaps: Series) => ({ ...series, 'max |w - exact| against steps': gaps })
+    const views = () => ({
+      lambdas,
+      lambdaMax,
+      relevant,
+      step: current.step,
+      lasso: byFeature(current.lasso),
+      ridge: byFeature(current.ridge),
+      lassoZeros: exactZeros(current.lasso),
+      ridgeZeros: exactZeros(current.ridge),
+      lassoExact: byFeature(lassoExact),
+      ridgeExact: byFeature(ridgeExact),
+      lassoExactZeros: exactZeros(lassoExact),
+    })
     let wLasso: Float64Array
     let wRidge: Float64Array
     let zerosLasso: Float64Array
     let zerosRidge: Float64Array
     let diverged: boolean[][]
     try {
-      lasso.step(steps)
-      ridge.step(steps)
+      // Chunks of a few steps of both trainers; the coefficients are read back every READ_EVERY steps.
+      const CHUNK = 5
+      const READ_EVERY = 20
+      for (let t = 0; t < steps;) {
+        const k = Math.min(CHUNK, steps - t)
+        lasso.step(k)
+        ridge.step(k)
+        t += k
+        if (t % READ_EVERY === 0 || t === steps) {
+          const [a, b] = await Promise.all([lasso.parameter('w'), ridge.parameter('w')])
+          current.step = t
+          current.lasso = lambdas.map((_, r) => column(a, d, count, r))
+          current.ridge = lambdas.map((_, r) => column(b, d, count, r))
+          distance.lasso.push([t, largestGap(current.lasso, lassoExact)])
+          distance.ridge.push([t, largestGap(current.ridge, ridgeExact)])
+        }
+        await hooks?.checkpoint?.(() => ({
+          done: t,
+          total: steps,
+          runs: [
+            { label: 'lasso, ISTA', series: withDistance(paths(current.lasso), distance.lasso) },
+            { label: 'ridge, GD', series: withDistance(paths(current.ridge), distance.ridge) },
+          ],
+          theory: { 'lasso lambda_max = ||X^T y||_inf / n': lambdaMax },
+          extra: views(),
+        }))
+      }
       const [ml, mr] = [await lasso.metrics(), await ridge.metrics()]
       zerosLasso = ml.zeros
       zerosRidge = mr.zeros
@@ -529,21 +701,8 @@ export const regularizationPathsExperiment = defineExperiment({
       ridge.dispose()
     }
 
-    // References: coordinate descent warm-started from large lambda down, and the ridge closed form.
-    const descending = lambdas.map((_, k) => count - 1 - k)
-    const pathDescending = lassoPath(data.x, n, d, data.y, descending.map(k => lambdas[k]))
-    const lassoExact = lambdas.map((_, k) => pathDescending[count - 1 - k])
-    const ridgeExact = lambdas.map(l => ridgeSolution(data.x, n, d, data.y, l))
-
     const lassoTrained = lambdas.map((_, k) => column(wLasso, d, count, k))
     const ridgeTrained = lambdas.map((_, k) => column(wRidge, d, count, k))
-    const paths = (ws: Float64Array[]): Record<string, Series> => {
-      const out: Record<string, Series> = {}
-      for (let j = 0; j < d; j++)
-        out[`w[${j}]`] = lambdas.map((l, k) => [l, ws[k][j]])
-      out['exact zeros'] = lambdas.map((l, k) => [l, ws[k].reduce((s, v) => s + (v === 0 ? 1 : 0), 0)])
-      return out
-    }
     const gap = (a: Float64Array[], b: Float64Array[]) => Math.max(...a.flatMap((w, k) => Array.from(w, (v, j) => Math.abs(v - b[k][j]) / Math.max(1, Math.abs(b[k][j])))))
     const kkt = lambdas.map((l, k) => lassoKktViolation(data.x, n, d, data.y, lassoTrained[k], l))
     const aboveMax = lambdas.map((l, k) => [l, k] as const).filter(([l]) => l >= lambdaMax)
@@ -556,7 +715,7 @@ export const regularizationPathsExperiment = defineExperiment({
       runs: [
         {
           label: 'lasso, ISTA',
-          series: paths(lassoTrained),
+          series: withDistance(paths(lassoTrained), distance.lasso),
           final: {
             'max |w - w_lasso| / max(1, |w_lasso|)': gap(lassoTrained, lassoExact),
             'max KKT violation': Math.max(...kkt),
@@ -568,7 +727,7 @@ export const regularizationPathsExperiment = defineExperiment({
         },
         {
           label: 'ridge, GD',
-          series: paths(ridgeTrained),
+          series: withDistance(paths(ridgeTrained), distance.ridge),
           final: {
             'max |w - w_ridge| / max(1, |w_ridge|)': gap(ridgeTrained, ridgeExact),
             'exact zeros (trainer count), all lambdas': zerosRidge.reduce((s, v) => s + v, 0),
@@ -586,6 +745,7 @@ export const regularizationPathsExperiment = defineExperiment({
         'smallest eigenvalue h_min of X^T X / n': hMin,
         'GD error contraction bound, max |1 - eta (h + lambda)|^steps': Math.max(...lambdas.flatMap(l => [Math.abs(1 - eta * (hMin + l)), Math.abs(1 - eta * (hMax + l))])) ** steps,
       },
+      extra: views(),
     }
   },
 })
@@ -649,11 +809,80 @@ export function quadraticLassoSolution(h: Float64Array, c: readonly number[], la
   return lassoSolution(x, 2, 2, y, lambda, { tol: 1e-14 })
 }
 
+/** (lambda/p)||w||_p^p + 1/2 (w - c)^T H (w - c): the objective of quadraticLpSolution. */
+export function quadraticLpObjective(h: Float64Array, c: readonly number[], lambda: number, p: number, w: ArrayLike<number>): number {
+  const e0 = w[0] - c[0]
+  const e1 = w[1] - c[1]
+  return 0.5 * (h[0] * e0 * e0 + 2 * h[1] * e0 * e1 + h[3] * e1 * e1) + (lambda / p) * (Math.abs(w[0]) ** p + Math.abs(w[1]) ** p)
+}
+
+/**
+ * argmin over real w of a/2 w^2 - b w + (lambda/p)|w|^p (a > 0): the exact one-coordinate step of
+ * quadraticLpSolution. p = 1 soft-thresholds; p > 1 has one root of a w + lambda sign(w)|w|^(p-1) = b; for p < 1
+ * the candidates are 0 and the larger root (the local minimum), whichever is lower. The root lies in (0, |b|/a].
+ */
+function lpCoordinateMinimiser(a: number, b: number, lambda: number, p: number): number {
+  if (b === 0 || lambda === 0)
+    return b / a
+  if (p === 1)
+    return Math.sign(b) * Math.max(Math.abs(b) - lambda, 0) / a
+  const beta = Math.abs(b)
+  const slope = (u: number) => a * u + lambda * u ** (p - 1) - beta
+  // For p < 1 the slope is convex in u with its minimum at uMin; the local minimum is the root above it.
+  let lo = p < 1 ? (lambda * (1 - p) / a) ** (1 / (2 - p)) : 0
+  let hi = beta / a
+  if (p < 1 && (lo >= hi || slope(lo) >= 0))
+    return 0
+  for (let k = 0; k < 200 && hi - lo > 1e-15 * hi; k++) {
+    const mid = (lo + hi) / 2
+    if (slope(mid) > 0)
+      hi = mid
+    else
+      lo = mid
+  }
+  const u = (lo + hi) / 2
+  if (p < 1 && a / 2 * u * u - beta * u + (lambda / p) * u ** p >= 0)
+    return 0
+  return Math.sign(b) * u
+}
+
+/**
+ * argmin 1/2 (w - c)^T H (w - c) + (lambda/p)||w||_p^p for a 2-parameter quadratic: p = 1 is the lasso (lambda||w||_1)
+ * and p = 2 ridge ((lambda/2)||w||^2), both in closed form; other p > 0 by coordinate descent with the exact
+ * one-coordinate minimiser (exact zeros for p <= 1). For p < 1 the objective is not convex: descent starts from c, 0
+ * and the l1 and l2 solutions, and the lowest end wins.
+ */
+export function quadraticLpSolution(h: Float64Array, c: readonly number[], lambda: number, p: number): Float64Array {
+  if (!(p > 0) || !Number.isFinite(p))
+    throw new Error(`p: must be a finite number > 0, got ${p}`)
+  requireNonNegative('lambda', lambda)
+  if (p === 1)
+    return quadraticLassoSolution(h, c, lambda)
+  if (p === 2 || lambda === 0)
+    return quadraticRidgeSolution(h, c, p === 2 ? lambda : 0)
+  const hc = [h[0] * c[0] + h[1] * c[1], h[2] * c[0] + h[3] * c[1]]
+  const descend = (start: ArrayLike<number>) => {
+    const w = Float64Array.from(start)
+    for (let sweep = 0; sweep < 5000; sweep++) {
+      const before = [w[0], w[1]]
+      w[0] = lpCoordinateMinimiser(h[0], hc[0] - h[1] * w[1], lambda, p)
+      w[1] = lpCoordinateMinimiser(h[3], hc[1] - h[2] * w[0], lambda, p)
+      if (Math.abs(w[0] - before[0]) + Math.abs(w[1] - before[1]) <= 1e-15 * (1 + Math.abs(w[0]) + Math.abs(w[1])))
+        break
+    }
+    return w
+  }
+  const starts = p > 1 ? [c] : [c, [0, 0], quadraticLassoSolution(h, c, lambda), quadraticRidgeSolution(h, c, lambda), [c[0], 0], [0, c[1]]]
+  const ends = starts.map(descend)
+  const values = ends.map(w => quadraticLpObjective(h, c, lambda, p, w))
+  return ends[values.indexOf(Math.min(...values))]
+}
+
 export const l1L2GeometryExperiment = defineExperiment({
   id: 'l1-l2-geometry',
   description: 'A 2-parameter quadratic penalised by lambda||w||_1 (ISTA) or (lambda/2)||w||^2 (GD), a grid of lambdas as one batch; theory: KKT/coordinate-descent corner solution and (H + lambda I)^{-1} H c',
   defaults: { cx: 2, cy: 0.5, rho: 0.5, curvature: 1, lambda: 1, lambdaMin: 0.1, lambdaMax: 2.5, count: 9, eta: 0.4, steps: 200, every: 1 },
-  async run(config): Promise<ExperimentResult> {
+  async run(config, hooks): Promise<ExperimentResult> {
     const { cx, cy, rho, curvature, lambda, lambdaMin, lambdaMax, count, eta, steps, every } = config
     if (!Number.isFinite(cx))
       throw new Error(`cx: must be a finite number, got ${cx}`)
@@ -703,6 +932,27 @@ export const l1L2GeometryExperiment = defineExperiment({
         trajectory.l2[i].push([t, b[i * runs]])
       }
     }
+    const exactL1 = lambdas.map(l => quadraticLassoSolution(h, c, l))
+    const exactL2 = lambdas.map(l => quadraticRidgeSolution(h, c, l))
+    const zeros = (w: Float64Array) => (w[0] === 0 ? 1 : 0) + (w[1] === 0 ? 1 : 0)
+    const l1Norm = (w: Float64Array) => Math.abs(w[0]) + Math.abs(w[1])
+    const l2Norm = (w: Float64Array) => Math.hypot(w[0], w[1])
+    const theory: Record<string, number> = {
+      'l1 solution w1': exactL1[0][0],
+      'l1 solution w2': exactL1[0][1],
+      'l1 exact zeros': zeros(exactL1[0]),
+      'l1 ball radius ||w_l1||_1': l1Norm(exactL1[0]),
+      'l2 solution w1': exactL2[0][0],
+      'l2 solution w2': exactL2[0][1],
+      'l2 exact zeros': zeros(exactL2[0]),
+      'l2 ball radius ||w_l2||_2': l2Norm(exactL2[0]),
+    }
+    // The trajectories at the highlighted lambda as points (w1, w2), for a view of the plane.
+    const trajectories = () => ({
+      l1: trajectory.l1[0].map(([, w1], i) => [w1, trajectory.l1[1][i][1]] as [number, number]),
+      l2: trajectory.l2[0].map(([, w1], i) => [w1, trajectory.l2[1][i][1]] as [number, number]),
+    })
+    const trajectorySeries = (traj: Series[]) => ({ 'w1 (trajectory at lambda)': traj[0], 'w2 (trajectory at lambda)': traj[1] })
     let finalL1: Float64Array
     let finalL2: Float64Array
     try {
@@ -715,6 +965,14 @@ export const l1L2GeometryExperiment = defineExperiment({
         }
         if (t % every === 0 || t === steps)
           await record(t)
+        // One step of both runs per chunk.
+        await hooks?.checkpoint?.(() => ({
+          done: t,
+          total: steps,
+          runs: [{ label: 'l1, ISTA', series: trajectorySeries(trajectory.l1) }, { label: 'l2, GD', series: trajectorySeries(trajectory.l2) }],
+          theory,
+          extra: { trajectories: trajectories() },
+        }))
       }
       finalL1 = Float64Array.from(await wL1.data())
       finalL2 = Float64Array.from(await wL2.data())
@@ -725,12 +983,9 @@ export const l1L2GeometryExperiment = defineExperiment({
       gd.dispose()
     }
 
-    const exactL1 = lambdas.map(l => quadraticLassoSolution(h, c, l))
-    const exactL2 = lambdas.map(l => quadraticRidgeSolution(h, c, l))
     const trainedL1 = lambdas.map((_, k) => column(finalL1, 2, runs, k))
     const trainedL2 = lambdas.map((_, k) => column(finalL2, 2, runs, k))
     const maxGap = (a: Float64Array[], b: Float64Array[]) => Math.max(...a.flatMap((w, k) => [Math.abs(w[0] - b[k][0]), Math.abs(w[1] - b[k][1])]))
-    const zeros = (w: Float64Array) => (w[0] === 0 ? 1 : 0) + (w[1] === 0 ? 1 : 0)
     const order = grid.map((_, k) => k + 1)
     const result = (label: string, trained: Float64Array[], exact: Float64Array[], traj: Series[], radius: (w: Float64Array) => number): RunResult => ({
       label,
@@ -750,8 +1005,6 @@ export const l1L2GeometryExperiment = defineExperiment({
       },
       diverged: !trained.every(w => Number.isFinite(w[0]) && Number.isFinite(w[1])),
     })
-    const l1Norm = (w: Float64Array) => Math.abs(w[0]) + Math.abs(w[1])
-    const l2Norm = (w: Float64Array) => Math.hypot(w[0], w[1])
     return {
       id: 'l1-l2-geometry',
       config,
@@ -760,16 +1013,8 @@ export const l1L2GeometryExperiment = defineExperiment({
         result('l1, ISTA', trainedL1, exactL1, trajectory.l1, l1Norm),
         result('l2, GD', trainedL2, exactL2, trajectory.l2, l2Norm),
       ],
-      theory: {
-        'l1 solution w1': exactL1[0][0],
-        'l1 solution w2': exactL1[0][1],
-        'l1 exact zeros': zeros(exactL1[0]),
-        'l1 ball radius ||w_l1||_1': l1Norm(exactL1[0]),
-        'l2 solution w1': exactL2[0][0],
-        'l2 solution w2': exactL2[0][1],
-        'l2 exact zeros': zeros(exactL2[0]),
-        'l2 ball radius ||w_l2||_2': l2Norm(exactL2[0]),
-      },
+      theory,
+      extra: { trajectories: trajectories() },
     }
   },
 })

@@ -1,4 +1,4 @@
-import type { Experiment, ExperimentResult } from '../../src/experiments/types'
+import type { Experiment, ExperimentResult, Progress } from '../../src/experiments/types'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { hessianShrink, lassoKktViolation, lassoSolution, ridgeSolution } from '../../src/core/theory'
 import {
@@ -7,12 +7,14 @@ import {
   lpBallPoints,
   overfittingExperiment,
   quadraticLassoSolution,
+  quadraticLpObjective,
+  quadraticLpSolution,
   quadraticRidgeSolution,
   regularizationPathsExperiment,
   sparseRegressionData,
   SWEEP_CONVERGED_FRACTION,
 } from '../../src/experiments/regression'
-import { resolveConfig } from '../../src/experiments/types'
+import { resolveConfig, RunStopped } from '../../src/experiments/types'
 import { useCpuBackend } from './setup-tf'
 
 let tf: Awaited<ReturnType<typeof useCpuBackend>>
@@ -29,6 +31,41 @@ async function run(experiment: Experiment, params: Record<string, number> = {}):
 }
 
 const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b)
+
+/** Runs an experiment with a checkpoint that takes every snapshot; checks that no tensor is left behind. */
+async function watch(experiment: Experiment, params: Record<string, number> = {}): Promise<{ result: ExperimentResult, snapshots: Progress[] }> {
+  const snapshots: Progress[] = []
+  const before = tf.memory().numTensors
+  const result = await experiment.run(resolveConfig(experiment.defaults, params), { checkpoint: (snapshot) => {
+    snapshots.push(structuredClone(snapshot()))
+  } })
+  expect(tf.memory().numTensors - before).toBe(0)
+  return { result, snapshots }
+}
+
+/** The checkpoint reports growing progress up to its total, and throwing RunStopped from it frees every tensor. */
+async function checkHooks(experiment: Experiment, params: Record<string, number>): Promise<Progress[]> {
+  const { snapshots } = await watch(experiment, params)
+  expect(snapshots.length).toBeGreaterThan(3)
+  const done = snapshots.map(s => s.done)
+  done.slice(1).forEach((v, i) => expect(v).toBeGreaterThanOrEqual(done[i]))
+  expect(done.at(-1)).toBe(snapshots[0].total)
+  expect(done.at(-1)).toBeGreaterThan(done[0])
+  expect(snapshots.every(s => s.total === snapshots[0].total && s.runs.length > 0)).toBe(true)
+  // Stopped at the first checkpoint, in the middle and at the last one: the run ends with RunStopped, no tensor left.
+  for (const stopAt of [1, Math.ceil(snapshots.length / 2), snapshots.length]) {
+    const before = tf.memory().numTensors
+    let calls = 0
+    const stopped = experiment.run(resolveConfig(experiment.defaults, params), { checkpoint: () => {
+      if (++calls === stopAt)
+        throw new RunStopped()
+    } })
+    await expect(stopped).rejects.toBeInstanceOf(RunStopped)
+    expect(calls).toBe(stopAt)
+    expect(tf.memory().numTensors).toBe(before)
+  }
+  return snapshots
+}
 
 describe('overfitting (d2l high-dimensional regression)', () => {
   it('without decay fits the training set and not the test set; lambda = 3 fixes it, as the theory predicts', async () => {
@@ -56,6 +93,26 @@ describe('overfitting (d2l high-dimensional regression)', () => {
     // The minibatch endpoint is not the full-batch ridge minimiser: not converged after 100 epochs, and SGD noise.
     expect(decayed.final['test loss']).toBeGreaterThan(result.theory[key(`lambda = ${lambda}: test loss of the full-batch`)])
     expect(free.diverged || decayed.diverged).toBe(false)
+    // Without decay the norm ends at the interpolant's (measured 2e-8 relative).
+    expect(relative(free.final['weight norm'], result.theory['lambda = 0: weight norm of the interpolant nearest w0'])).toBeLessThan(1e-5)
+    // The dashed curves: once the part inside the data span has converged, w_t = w_ridge + (1 - eta lambda)^t u
+    // (u = the init outside the span). From epoch 20 on the measured norm is within 0.24% of it and the test loss
+    // within 6.4% (minibatch noise around w_ridge adds a little test loss, which the curve leaves out).
+    const curves = result.extra!.theoryCurves as Record<string, Array<[number, number]>>
+    for (let epoch = 20; epoch <= 100; epoch++) {
+      expect(relative(decayed.series['weight norm'][epoch][1], curves['weight norm'][epoch][1])).toBeLessThan(0.01)
+      expect(relative(decayed.series['test loss'][epoch][1], curves['test loss'][epoch][1])).toBeLessThan(0.1)
+    }
+    expect(curves['norm outside the span'].at(-1)![1]).toBeCloseTo(result.theory[key(`lambda = ${lambda}: norm outside`)], 12)
+    expect(curves['test loss'].at(-1)![1]).toBeGreaterThan(result.theory[key(`lambda = ${lambda}: test loss of the full-batch`)])
+  })
+
+  it('reports every epoch to a checkpoint with the theory known from the start, and stops cleanly', async () => {
+    const snapshots = await checkHooks(overfittingExperiment, { epochs: 6 })
+    expect(snapshots.map(s => s.done)).toEqual([0, 1, 2, 3, 4, 5, 6])
+    expect(snapshots[0].theory!['test loss of the true model (noise floor)']).toBeGreaterThan(0)
+    expect(snapshots[3].runs[1].series['test loss']).toHaveLength(4)
+    expect((snapshots[0].extra!.theoryCurves as Record<string, unknown[]>)['test loss']).toHaveLength(7)
   })
 
   it('is seeded, and validates its parameters', async () => {
@@ -101,6 +158,36 @@ describe('lambda-sweep (64 lambdas, one batch)', () => {
     expect(Math.abs(marked - predicted)).toBeLessThanOrEqual(1)
     expect(runs[0].final['test loss'] / runs[marked].final['test loss']).toBeGreaterThan(1000)
     expect(runs.at(-1)!.final['test loss']).toBeGreaterThan(runs[marked].final['test loss'])
+    // What the slide draws against lambda: the measured losses, and the closed forms; the quadratic in
+    // a = (1 - eta lambda)^t gives the GD endpoint prediction at t = steps.
+    const extra = result.extra as { lambdas: number[], test: number[], ridgeTest: number[], testAt: number[][], eta: number, step: number }
+    expect(extra.step).toBe(result.config.steps)
+    runs.forEach((r, i) => {
+      expect(extra.lambdas[i]).toBe(r.final.lambda)
+      expect(extra.test[i]).toBe(r.final['test loss'])
+      expect(extra.ridgeTest[i]).toBe(result.theory[`lambda[${i}] ridge test loss`])
+      const a = (1 - extra.eta * extra.lambdas[i]) ** extra.step
+      const [A, B, C] = extra.testAt[i]
+      expect(relative(A + B * a + C * a * a, result.theory[`lambda[${i}] GD endpoint test loss`])).toBeLessThan(1e-9)
+    })
+  })
+
+  it('reports the losses against lambda as it trains, matching the prediction at that step, and stops cleanly', async () => {
+    const snapshots = await checkHooks(lambdaSweepExperiment, { count: 8, steps: 300, every: 50 })
+    // Before training: one closed form per lambda (done = 0), then one step per chunk.
+    expect(snapshots.filter(s => s.done === 0).length).toBeGreaterThanOrEqual(8)
+    interface Curves { lambdas: number[], step: number, test: number[], testAt: number[][], eta: number }
+    const read = snapshots.map(s => s.extra as unknown as Curves).filter(x => x.test.length === 8 && x.step >= 100)
+    expect(new Set(read.map(x => x.step))).toEqual(new Set([100, 150, 200, 250, 300]))
+    // From step 100 on the part inside the span has converged: the measured test loss is ridge + (1 - eta lambda)^t
+    // x (init outside the span) (measured within 1e-6).
+    for (const x of read) {
+      x.lambdas.forEach((l, r) => {
+        const a = (1 - x.eta * l) ** x.step
+        const [A, B, C] = x.testAt[r]
+        expect(relative(x.test[r], A + B * a + C * a * a)).toBeLessThan(1e-4)
+      })
+    }
   })
 
   it('from w0 = 0 converges to the closed form for every lambda, however small (centring decouples the bias)', async () => {
@@ -161,6 +248,25 @@ describe('regularization-paths (lasso by ISTA, ridge by GD)', () => {
     const support = lambdas.map((_, k) => Array.from(coefficients(lasso, k), v => v !== 0))
     const relevant = Array.from({ length: d }, (_, j) => j < config.relevant)
     expect(support.some(s => s.every((v, j) => v === relevant[j]))).toBe(true)
+    // What the slide draws: the trained coefficients by feature and the exact zeros, trained and coordinate descent.
+    const extra = result.extra as { lasso: number[][], lassoZeros: number[], lassoExactZeros: number[], ridgeZeros: number[] }
+    expect(extra.lasso[2].map((v, k) => v === lasso.series['w[2]'][k][1])).toEqual(lambdas.map(() => true))
+    expect(extra.lassoZeros).toEqual(lasso.series['exact zeros'].map(([, z]) => z))
+    expect(extra.lassoZeros).toEqual(extra.lassoExactZeros)
+    expect(extra.ridgeZeros.every(z => z === 0)).toBe(true)
+  })
+
+  it('reports the coefficients against lambda as it trains, and stops cleanly', async () => {
+    const snapshots = await checkHooks(regularizationPathsExperiment, { steps: 60, count: 10 })
+    interface Paths { lambdas: number[], step: number, lasso: number[][], lassoZeros: number[], lassoExact: number[][], lassoExactZeros: number[] }
+    const first = snapshots[0].extra as unknown as Paths
+    const last = snapshots.at(-1)!.extra as unknown as Paths
+    expect(first.lasso).toHaveLength(20)
+    expect(first.lasso[0]).toHaveLength(10)
+    expect(last.step).toBe(60)
+    // The exact path is there from the start; the largest lambda (2 lambda_max) is all zeros at once.
+    expect(first.lassoExactZeros.at(-1)).toBe(20)
+    expect(last.lassoZeros.at(-1)).toBe(20)
   })
 
   it('validates its parameters', async () => {
@@ -227,6 +333,60 @@ describe('l1-l2-geometry', () => {
         expect(r[1]).toBeCloseTo(s1 - s2, 12)
       }
     }
+  })
+
+  it('reports the trajectories as it trains, with the solutions known from the start, and stops cleanly', async () => {
+    const snapshots = await checkHooks(l1L2GeometryExperiment, { steps: 40 })
+    expect(snapshots.map(s => s.done)).toEqual(Array.from({ length: 40 }, (_, t) => t + 1))
+    expect(snapshots[0].theory!['l1 solution w1']).toBeCloseTo(1.25, 12)
+    const paths = snapshots.at(-1)!.extra!.trajectories as { l1: Array<[number, number]>, l2: Array<[number, number]> }
+    // Step 0 (the centre c) and one point per step; both end at their solutions (rate <= 0.8 per step: 0.8^40 ~ 1e-4).
+    expect(paths.l1).toHaveLength(41)
+    expect(paths.l1[0]).toEqual([2, 0.5])
+    expect(Math.hypot(paths.l1[40][0] - 1.25, paths.l1[40][1])).toBeLessThan(1e-3)
+    expect(paths.l1[40][1]).toBe(0)
+    expect(Math.hypot(paths.l2[40][0] - 1, paths.l2[40][1] - 0.5)).toBeLessThan(1e-3)
+  })
+
+  it('has an lp solution that is the lasso at p = 1, ridge at p = 2, continuous in p, and the global minimum', () => {
+    const cases = [
+      { c: [2, 0.5], rho: 0.5 },
+      { c: [-1, 3], rho: -0.7 },
+      { c: [0.3, 0.2], rho: 0.9 },
+      { c: [1.5, 1.2], rho: 0.2 },
+    ]
+    for (const { c, rho } of cases) {
+      const h = Float64Array.from([1, rho, rho, 1])
+      for (const lambda of [0.05, 0.3, 1]) {
+        const near = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => expect(Math.hypot(a[0] - b[0], a[1] - b[1])).toBeLessThan(tol)
+        // The numerical path near p = 1 and p = 2 meets the closed forms.
+        near(quadraticLpSolution(h, c, lambda, 1 + 1e-7), quadraticLassoSolution(h, c, lambda), 1e-5)
+        near(quadraticLpSolution(h, c, lambda, 2 + 1e-7), quadraticRidgeSolution(h, c, lambda), 1e-5)
+        for (const p of [0.5, 0.8, 1.5, 3]) {
+          const w = quadraticLpSolution(h, c, lambda, p)
+          const best = quadraticLpObjective(h, c, lambda, p, w)
+          // No point of a fine grid around c does better (the objective is not convex for p < 1).
+          let gridBest = Infinity
+          for (let i = -60; i <= 60; i++) {
+            for (let j = -60; j <= 60; j++)
+              gridBest = Math.min(gridBest, quadraticLpObjective(h, c, lambda, p, [c[0] * (1 + i / 60), c[1] * (1 + j / 60)]))
+          }
+          expect(gridBest).toBeGreaterThanOrEqual(best - 1e-12)
+          // Stationary in every coordinate that is not zero; p > 1 never gives an exact zero here.
+          for (let k = 0; k < 2; k++) {
+            const g = h[2 * k] * (w[0] - c[0]) + h[2 * k + 1] * (w[1] - c[1])
+            if (w[k] !== 0)
+              expect(Math.abs(g + lambda * Math.sign(w[k]) * Math.abs(w[k]) ** (p - 1))).toBeLessThan(1e-8)
+            else
+              expect(p).toBeLessThanOrEqual(1)
+          }
+        }
+      }
+    }
+    // p < 1 is sparser than the lasso: the default geometry gives w2 = 0 for both, and at p = 0.5 a larger lambda zeroes both.
+    const h = Float64Array.from([1, 0.5, 0.5, 1])
+    expect(quadraticLpSolution(h, [2, 0.5], 1, 0.5)[1]).toBe(0)
+    expect(() => quadraticLpSolution(h, [2, 0.5], 1, 0)).toThrow(/p:/)
   })
 
   it('validates its parameters', async () => {
