@@ -9,7 +9,9 @@
  * - Adam: Adam + L2 (lambda w goes into g, so through m and sqrt(v)) against AdamW (shrink, then the Adam step on g).
  *   No lambda' makes them equal (Loshchilov & Hutter, Prop. 2): the iterates part at the first step.
  * The view takes each step's two parts from the decoupled trajectory: the shrink (1 - eta lambda) w_t - w_t, then
- * the rest w_{t+1} - (1 - eta lambda) w_t (that is - eta g for SGDW, the Adam step for AdamW).
+ * the rest w_{t+1} - (1 - eta lambda) w_t (that is - eta g for SGDW, the Adam step for AdamW). Beside it, the step the
+ * coupled rule would take from the same state (w_t and, for Adam, the decoupled run's m and v), in float64: with SGD
+ * it ends on w_{t+1}; with Adam it does not, at any step.
  */
 import type { BatchedOptimizer, OptimizerName } from '../core/optimizers'
 import type { RegressionData } from './ridge-gd'
@@ -61,6 +63,17 @@ export function planeHessian(data: RegressionData): [number, number, number] {
   return [a / data.n, b / data.n, c / data.n]
 }
 
+/** Gradient of the data loss 1/(2n)||Xw - y||^2 at w, in float64. */
+export function dataGradient(data: RegressionData, w: ArrayLike<number>): Point {
+  const g: Point = [0, 0]
+  for (let i = 0; i < data.n; i++) {
+    const r = data.x[2 * i] * w[0] + data.x[2 * i + 1] * w[1] - data.y[i]
+    g[0] += r * data.x[2 * i] / data.n
+    g[1] += r * data.x[2 * i + 1] / data.n
+  }
+  return g
+}
+
 /** Eigenvalues (descending) and the unit eigenvector of the larger one, for a symmetric 2 x 2 [[a, b], [b, c]]. */
 function eigen2([a, b, c]: [number, number, number]): { values: [number, number], vector: Point } {
   const mean = (a + c) / 2
@@ -85,6 +98,8 @@ export function ellipse(centre: ArrayLike<number>, hessian: [number, number, num
 export interface DecayStepExtra {
   /** Iterates w_0 .. w_t of the coupled run (index 0) and the decoupled run (index 1). */
   trajectories: [Point[], Point[]]
+  /** Entry k: where the coupled rule's step from the decoupled run's state at step k ends (float64). */
+  coupledFromSame: Point[]
   labels: [string, string]
   /** 'sgd': the runs must coincide; 'adam': they part. */
   family: 'sgd' | 'adam'
@@ -143,8 +158,27 @@ export const decayStep = defineExperiment({
 
     const trajectories: [Point[], Point[]] = [[], []]
     const objective: [Series, Series] = [[], []]
+    const coupledFromSame: Point[] = []
+    const [beta1, beta2, eps] = [0.9, 0.999, 1e-8]
+    // The decoupled run's Adam moments, re-accumulated in float64 from its own gradients.
+    const moments = { m: [0, 0], v: [0, 0] }
+    const coupledStep = (p: Point, t: number): Point => {
+      const g = dataGradient(data, p)
+      const full = [g[0] + lambda * p[0], g[1] + lambda * p[1]]
+      if (family === 'sgd')
+        return [p[0] - eta * full[0], p[1] - eta * full[1]]
+      const step = [0, 1].map((j) => {
+        const m = beta1 * moments.m[j] + (1 - beta1) * full[j]
+        const v = beta2 * moments.v[j] + (1 - beta2) * full[j] ** 2
+        moments.m[j] = beta1 * moments.m[j] + (1 - beta1) * g[j]
+        moments.v[j] = beta2 * moments.v[j] + (1 - beta2) * g[j] ** 2
+        return eta * (m / (1 - beta1 ** (t + 1))) / (Math.sqrt(v / (1 - beta2 ** (t + 1))) + eps)
+      })
+      return [p[0] - step[0], p[1] - step[1]]
+    }
     const extra = (): DecayStepExtra => ({
       trajectories: [trajectories[0].slice(), trajectories[1].slice()],
+      coupledFromSame: coupledFromSame.slice(),
       labels,
       family,
       eta,
@@ -173,7 +207,7 @@ export const decayStep = defineExperiment({
       for (const name of names) {
         const w = tf.tidy(() => tf.variable(tf.tensor2d(Float32Array.from(data.w0), [2, 1])))
         ws.push(w)
-        optimizers.push(createOptimizer({ name }, [{ eta, lambda }], { size: 2 }, w))
+        optimizers.push(createOptimizer({ name, beta1, beta2, eps }, [{ eta, lambda }], { size: 2 }, w))
       }
       for (let t = 0; ; t++) {
         const values = await Promise.all(ws.map(w => w.data()))
@@ -183,6 +217,8 @@ export const decayStep = defineExperiment({
             objective[r].push([t, ridgeObjective(data, v, lambda)])
         })
         diverged = values.some(v => !(Math.hypot(v[0], v[1]) < 1e6))
+        if (t < steps && !diverged)
+          coupledFromSame.push(coupledStep(trajectories[1][t], t))
         await hooks?.checkpoint?.(() => snapshot(t))
         if (t === steps || diverged)
           break
@@ -214,6 +250,8 @@ export const decayStep = defineExperiment({
     }))
     runs[1].final['relative distance between the two final weight vectors'] = gaps.at(-1)! / Math.hypot(...finals[1])
     runs[1].final['largest distance between the two trajectories'] = Math.max(...gaps)
+    // How far the coupled step from the decoupled run's state lands from that run's next iterate (0 for SGD).
+    runs[1].final['largest gap: coupled step from the same state vs decoupled step'] = Math.max(0, ...coupledFromSame.map((q, k) => Math.hypot(q[0] - trajectories[1][k + 1][0], q[1] - trajectories[1][k + 1][1])))
     return {
       id: 'decay-step',
       config,

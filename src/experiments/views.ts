@@ -6,10 +6,10 @@
  * - 'classification' (section 9): logistic regression with and without decay, norm growth and confidence.
  */
 import type { Classification2dKind } from '../core/datasets'
-import type { OptimizerName } from '../core/optimizers'
-import type { RunResult, Series } from './types'
+import type { BatchedOptimizer, OptimizerName } from '../core/optimizers'
+import type { Progress, RunResult, Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
-import { classification2d, ridge1dEstimates } from '../core/datasets'
+import { classification2d } from '../core/datasets'
 import { solveSpd } from '../core/linalg'
 import { linearRegression, logisticRegression } from '../core/models'
 import { createOptimizer } from '../core/optimizers'
@@ -94,6 +94,27 @@ function zerosVariable(shape: [number, number]): tf.Variable {
 // ---------------------------------------------------------------------------
 // 1. Bias and variance of the 1-D ridge estimate (science.md section 2).
 
+/** What the bias-variance view draws: a histogram per lambda (shared bins), filled in as each lambda finishes. */
+export interface BiasVarianceExtra {
+  lambdas: number[]
+  lambdaStar: number
+  wStar: number
+  replicates: number
+  /** Left edge and width of the first of the shared bins. */
+  binLo: number
+  binWidth: number
+  /** Counts per bin for lambdas[l]; empty until that lambda is done. */
+  histograms: number[][]
+  /** Measured mean and (population) variance of w_hat per finished lambda, in grid order. */
+  means: number[]
+  variances: number[]
+  /** E[w_hat] and Var[w_hat] per lambda of the grid (a Gaussian: w_hat is linear in the noise). */
+  theoryMean: number[]
+  theoryVariance: number[]
+}
+
+const argminOf = (values: number[]) => values.reduce((best, v, i) => (v < values[best] ? i : best), 0)
+
 /**
  * Model: y = w* x + eps, the objective of section 2 is (1/n) sum (y - w x)^2 + lambda w^2. The batched linear model's
  * loss is 1/(2n) sum r^2 and the optimizer adds (lambda/2) w^2: exactly half of that objective with the same lambda,
@@ -105,25 +126,32 @@ function zerosVariable(shape: [number, number]): tf.Variable {
  * s = 1) the mean comes out 1.4% low at lambda* and 2.2% low at 0.5, and the MSE 7-9% high, which the 3% tolerance
  * would not absorb.
  *
- * Every replicate meets every lambda with the same noise (common random numbers): column l*R + r of the batch is
- * replicate r at lambda l, so the MSE curve is smooth in lambda and its argmin is sharp.
+ * Every replicate meets every lambda with the same noise (common random numbers): the R replicates form one batch
+ * (column r of y is replicate r), trained once per lambda of a log-spaced grid (plus 0 and lambda*), so the MSE curve
+ * is smooth in lambda and its argmin is sharp. One lambda at a time keeps the batch at n x R numbers and lets a slide
+ * draw the curves growing from small to large lambda.
  */
 export const biasVariance = defineExperiment({
   id: 'bias-variance',
-  description: '1-D ridge Monte Carlo (fixed design, 20k noise draws x a lambda grid, one GD batch): mean, variance, MSE of w_hat vs lambda; theory: w* s/(s+lambda), MSE(lambda), lambda* = sigma^2/(n w*^2)',
-  defaults: { wStar: 5, n: 20, sigma: 10, replicates: 20_000, lambdaStep: 0.05, lambdaMax: 0.5, etaScale: 0.9, steps: 8, bins: 30, seed: 1 },
-  async run(config) {
-    const { wStar, n, sigma, replicates, lambdaStep, lambdaMax, etaScale, steps, bins, seed } = config
+  description: '1-D ridge Monte Carlo (fixed design, 20k noise draws as one GD batch per lambda of a log grid): mean, variance, MSE of w_hat vs lambda; theory: w* s/(s+lambda), MSE(lambda), lambda* = sigma^2/(n w*^2)',
+  defaults: { wStar: 5, n: 20, sigma: 10, replicates: 20_000, lambdaMin: 0.01, lambdaMax: 10, perDecade: 6, etaScale: 0.9, steps: 8, bins: 40, seed: 1 },
+  async run(config, hooks) {
+    const { wStar, n, sigma, replicates, lambdaMin, lambdaMax, perDecade, etaScale, steps, bins, seed } = config
     requireFinite('wStar', wStar)
     if (wStar === 0)
       throw new Error('wStar: must be != 0 (lambda* = sigma^2/(n w*^2))')
     requireInteger('n', n, 1, 10_000)
     requireNonNegative('sigma', sigma)
     requireInteger('replicates', replicates, 2, 200_000)
-    requirePositive('lambdaStep', lambdaStep)
-    requireNonNegative('lambdaMax', lambdaMax)
-    if (lambdaMax / lambdaStep > 200)
-      throw new Error(`lambdaMax: at most 200 grid steps, got ${lambdaMax}/${lambdaStep}`)
+    if (n * replicates > 4_000_000)
+      throw new Error(`replicates: n * replicates must be <= 4e6 (one batch of targets), got ${n * replicates}`)
+    requirePositive('lambdaMin', lambdaMin)
+    requirePositive('lambdaMax', lambdaMax)
+    if (!(lambdaMax > lambdaMin))
+      throw new Error(`lambdaMax: must be > lambdaMin = ${lambdaMin}, got ${lambdaMax}`)
+    requireInteger('perDecade', perDecade, 1, 100)
+    if (Math.log10(lambdaMax / lambdaMin) * perDecade > 200)
+      throw new Error(`perDecade: at most 200 grid points, got ${Math.ceil(Math.log10(lambdaMax / lambdaMin) * perDecade)}`)
     // GD on the 1-D quadratic with curvature s + lambda: the error shrinks by |1 - etaScale| per step.
     requireOpenInterval('etaScale', etaScale, 0, 2)
     requireInteger('steps', steps, 1, 10_000)
@@ -131,12 +159,12 @@ export const biasVariance = defineExperiment({
     requireInteger('seed', seed, -(2 ** 31), 2 ** 31)
 
     const lambdaStar = ridge1dLambdaStar(sigma, n, wStar)
-    const grid = new Set<number>()
-    for (let k = 0; k * lambdaStep <= lambdaMax * (1 + 1e-12); k++)
-      grid.add(Number((k * lambdaStep).toPrecision(12)))
-    grid.add(lambdaStar)
+    const grid = new Set<number>([0, lambdaStar])
+    for (let k = Math.ceil(Math.log10(lambdaMin) * perDecade - 1e-9); k <= Math.floor(Math.log10(lambdaMax) * perDecade + 1e-9); k++)
+      grid.add(Number((10 ** (k / perDecade)).toPrecision(12)))
     const lambdas = [...grid].sort((a, b) => a - b)
     const starIndex = lambdas.indexOf(lambdaStar)
+    const L = lambdas.length
 
     const rng = createRng(seed)
     const x = normalMatrix(rng, n, 1)
@@ -144,99 +172,21 @@ export const biasVariance = defineExperiment({
     if (!(s > 0))
       throw new Error('n: the design has sum x^2 = 0')
     const R = replicates
-    const L = lambdas.length
-    const B = R * L
-    // The batch holds n x B targets (float64 here, float32 in the trainer): keep it within a few hundred MB.
-    if (n * B > 20_000_000)
-      throw new Error(`replicates: n * replicates * (grid size ${L}) must be <= 2e7, got ${n * B}`)
-    // Replicate-major copy (for the closed form) and the batch layout y[i, l*R + r] (row-major [n, B]).
-    const yReplicates = new Float64Array(R * n)
+    // Targets as the batch wants them, y[i, r] (row-major [n, R]), and each replicate's sum x y / n for the closed form.
+    const y = new Float64Array(n * R)
     for (let r = 0; r < R; r++) {
       for (let i = 0; i < n; i++)
-        yReplicates[r * n + i] = wStar * x[i] + sigma * rng.normal()
+        y[i * R + r] = wStar * x[i] + sigma * rng.normal()
     }
-    const y = new Float64Array(n * B)
+    const xy = new Float64Array(R)
     for (let i = 0; i < n; i++) {
-      const row = i * B
-      for (let r = 0; r < R; r++) {
-        const value = yReplicates[r * n + i]
-        for (let l = 0; l < L; l++)
-          y[row + l * R + r] = value
-      }
+      for (let r = 0; r < R; r++)
+        xy[r] += x[i] * y[i * R + r] / n
     }
 
-    const trainer = createTrainer({
-      model: linearRegression(1, { bias: false }),
-      optimizer: { name: 'sgd' },
-      runs: lambdas.flatMap(lambda => Array.from({ length: R }, () => ({ eta: etaScale / (s + lambda), lambda }))),
-      train: { n, d: 1, x, y, targets: B },
-      seed,
-      init: () => new Float64Array(1),
-    })
-    let estimates: Float64Array
-    try {
-      trainer.step(steps)
-      estimates = await trainer.parameter('w')
-    }
-    finally {
-      trainer.dispose()
-    }
-
-    // GD against the closed form of every replicate (datasets.ridge1dEstimates wants one design row per replicate).
-    const tiledX = new Float64Array(R * n)
-    for (let r = 0; r < R; r++)
-      tiledX.set(x, r * n)
-    const closedData = { n, replicates: R, x: tiledX, y: yReplicates }
-    let gdGap = 0
-    const means: number[] = []
-    const variances: number[] = []
-    const mses: number[] = []
-    lambdas.forEach((lambda, l) => {
-      const closed = ridge1dEstimates(closedData, lambda)
-      let sum = 0
-      let sumSq = 0
-      for (let r = 0; r < R; r++) {
-        const e = estimates[l * R + r]
-        gdGap = Math.max(gdGap, Math.abs(e - closed[r]))
-        sum += e
-        sumSq += (e - wStar) ** 2
-      }
-      const mean = sum / R
-      means.push(mean)
-      mses.push(sumSq / R)
-      // Population variance, so that MSE = variance + bias^2 holds exactly for the measured numbers too.
-      variances.push(sumSq / R - (mean - wStar) ** 2)
-    })
-    const argminOf = (values: number[]) => values.reduce((best, v, i) => (v < values[best] ? i : best), 0)
     const theoryMean = lambdas.map(lambda => ridge1dMean(wStar, s, lambda))
     const theoryMse = lambdas.map(lambda => ridge1dMse(wStar, sigma, n, s, lambda))
     const theoryVariance = theoryMse.map((mse, i) => mse - (theoryMean[i] - wStar) ** 2)
-
-    // One set of bins for the histograms at lambda = 0 and lambda*, so that the two can be overlaid.
-    const slice = (l: number) => estimates.subarray(l * R, (l + 1) * R)
-    let lo = Infinity
-    let hi = -Infinity
-    for (const l of [0, starIndex]) {
-      for (const e of slice(l)) {
-        lo = Math.min(lo, e)
-        hi = Math.max(hi, e)
-      }
-    }
-    const width = (hi - lo) / bins || 1
-    const histogram = (l: number): Series => {
-      const counts = Array.from<number>({ length: bins }).fill(0)
-      for (const e of slice(l))
-        counts[Math.min(bins - 1, Math.floor((e - lo) / width))]++
-      return counts.map((c, k) => [lo + (k + 0.5) * width, c])
-    }
-    const along = (values: number[]): Series => lambdas.map((lambda, i) => [lambda, values[i]])
-    const diverged = !estimates.every(Number.isFinite)
-    const summary = (l: number): RunResult => ({
-      label: l === starIndex ? `lambda = lambda* = ${lambdas[l]}` : label(lambdas[l]),
-      series: { histogram: histogram(l) },
-      final: { 'mean estimate': means[l], 'variance': variances[l], 'MSE': mses[l], 'histogram bin width': width },
-      diverged,
-    })
     const theory: Record<string, number> = {
       'lambda* = sigma^2/(n w*^2)': lambdaStar,
       'argmin of MSE(lambda) on the grid': lambdas[argminOf(theoryMse)],
@@ -248,25 +198,123 @@ export const biasVariance = defineExperiment({
       theory[`variance, lambda = ${lambda}`] = theoryVariance[i]
       theory[`MSE, lambda = ${lambda}`] = theoryMse[i]
     })
+
+    // One set of bins for every lambda, so that histograms can be compared. Every estimate (s + lambda)^-1 sum x y / n
+    // lies between 0 and the lambda = 0 one, so the closed form at lambda = 0 gives the range before any training.
+    let lo = 0
+    let hi = 0
+    for (const c of xy) {
+      lo = Math.min(lo, c / s)
+      hi = Math.max(hi, c / s)
+    }
+    const width = (hi - lo) / bins || 1
+    const histograms: number[][] = lambdas.map(() => [])
+    const means: number[] = []
+    const variances: number[] = []
+    const mses: number[] = []
+    let gdGap = 0
+    let diverged = false
+    const along = (values: number[]): Series => values.map((v, i) => [lambdas[i], v])
+    // The closed-form curves on a finer grid than the measured points (40 per decade, lambda = 0 first), for drawing.
+    const fine = [0, ...Array.from({ length: Math.floor(40 * Math.log10(lambdaMax / lambdaMin)) + 1 }, (_, k) => lambdaMin * 10 ** (k / 40))]
+    const curve = (f: (lambda: number) => number): Series => fine.map(lambda => [lambda, f(lambda)])
+    const theoryCurves: Record<string, Series> = {
+      'mean estimate (theory)': curve(lambda => ridge1dMean(wStar, s, lambda)),
+      'variance (theory)': curve(lambda => ridge1dMse(wStar, sigma, n, s, lambda) - (ridge1dMean(wStar, s, lambda) - wStar) ** 2),
+      'squared bias (theory)': curve(lambda => (ridge1dMean(wStar, s, lambda) - wStar) ** 2),
+      'MSE (theory)': curve(lambda => ridge1dMse(wStar, sigma, n, s, lambda)),
+    }
+    const sweepSeries = (): Record<string, Series> => ({
+      'mean estimate': along(means),
+      'variance': along(variances),
+      'squared bias': along(means.map(m => (m - wStar) ** 2)),
+      'MSE': along(mses),
+      ...theoryCurves,
+    })
+    const extra = (): BiasVarianceExtra => ({
+      lambdas,
+      lambdaStar,
+      wStar,
+      replicates: R,
+      binLo: lo,
+      binWidth: width,
+      histograms: histograms.map(h => h.slice()),
+      means: means.slice(),
+      variances: variances.slice(),
+      theoryMean,
+      theoryVariance,
+    })
+    const label0 = `sweep over lambda, ${R} replicates each`
+    const snapshot = (done: number): Progress => ({
+      done,
+      total: L,
+      runs: [{ label: label0, series: sweepSeries() }],
+      theory,
+      extra: extra() as unknown as Record<string, unknown>,
+    })
+
+    const model = linearRegression(1, { bias: false })
+    for (let l = 0; l < L; l++) {
+      const lambda = lambdas[l]
+      const trainer = createTrainer({
+        model,
+        optimizer: { name: 'sgd' },
+        runs: Array.from({ length: R }, () => ({ eta: etaScale / (s + lambda), lambda })),
+        train: { n, d: 1, x, y, targets: R },
+        seed,
+        init: () => new Float64Array(1),
+      })
+      let estimates: Float64Array
+      try {
+        for (let t = 0; t < steps; t++) {
+          trainer.step(1)
+          await hooks?.checkpoint?.(() => snapshot(l))
+        }
+        estimates = await trainer.parameter('w')
+      }
+      finally {
+        trainer.dispose()
+      }
+      let sum = 0
+      let sumSq = 0
+      const counts = Array.from<number>({ length: bins }).fill(0)
+      for (let r = 0; r < R; r++) {
+        const e = estimates[r]
+        gdGap = Math.max(gdGap, Math.abs(e - xy[r] / (s + lambda)))
+        sum += e
+        sumSq += (e - wStar) ** 2
+        counts[Math.max(0, Math.min(bins - 1, Math.floor((e - lo) / width)))]++
+      }
+      diverged ||= !estimates.every(Number.isFinite)
+      const mean = sum / R
+      means.push(mean)
+      mses.push(sumSq / R)
+      // Population variance, so that MSE = variance + bias^2 holds exactly for the measured numbers too.
+      variances.push(sumSq / R - (mean - wStar) ** 2)
+      histograms[l] = counts
+      await hooks?.checkpoint?.(() => snapshot(l + 1))
+    }
+
+    const histogram = (l: number): Series => histograms[l].map((c, k) => [lo + (k + 0.5) * width, c])
+    const summary = (l: number): RunResult => ({
+      label: l === starIndex ? `lambda = lambda* = ${lambdas[l]}` : label(lambdas[l]),
+      series: { histogram: histogram(l) },
+      final: { 'mean estimate': means[l], 'variance': variances[l], 'MSE': mses[l], 'histogram bin width': width },
+      diverged,
+    })
+    // One grid step at lambda*: the larger gap to its neighbours on the (log-spaced) grid.
+    const gridStep = Math.max(lambdaStar - (lambdas[starIndex - 1] ?? lambdaStar), (lambdas[starIndex + 1] ?? lambdaStar) - lambdaStar)
     return {
       id: 'bias-variance',
       config,
       backend: tf.getBackend(),
       runs: [
         {
-          label: `sweep over lambda, ${R} replicates each`,
-          series: {
-            'mean estimate': along(means),
-            'variance': along(variances),
-            'squared bias': along(means.map(m => (m - wStar) ** 2)),
-            'MSE': along(mses),
-            'mean estimate (theory)': along(theoryMean),
-            'variance (theory)': along(theoryVariance),
-            'MSE (theory)': along(theoryMse),
-          },
+          label: label0,
+          series: sweepSeries(),
           final: {
             'argmin of the measured MSE': lambdas[argminOf(mses)],
-            'grid step': lambdaStep,
+            'grid step': gridStep,
             'max |w_GD - w_closed form| over all replicates': gdGap,
           },
           diverged,
@@ -275,6 +323,7 @@ export const biasVariance = defineExperiment({
         summary(starIndex),
       ],
       theory,
+      extra: extra() as unknown as Record<string, unknown>,
     }
   },
 })
@@ -308,6 +357,18 @@ function scaledRegression(n: number, d: number, ratio: number, noise: number, se
   return { n, d, x, y, scales }
 }
 
+/** What the adam-vs-adamw view draws: per run (rule x lambda) the current weights and mean effective decay so far. */
+export interface AdamVsAdamwExtra {
+  lambdas: number[]
+  scales: number[]
+  /** Rule labels: SGD + L2, Adam + L2, AdamW. */
+  rules: string[]
+  runs: Array<{ rule: number, lambda: number, weights: number[], meanDecay: number[] }>
+  /** Ridge solution per lambda. */
+  ridge: number[][]
+  unpenalised?: number[]
+}
+
 function relativeDistance(a: ArrayLike<number>, b: ArrayLike<number>) {
   let num = 0
   let den = 0
@@ -337,7 +398,7 @@ export const adamVsAdamw = defineExperiment({
   id: 'adam-vs-adamw',
   description: 'SGD + L2, Adam + L2 and AdamW on features whose gradient scales span 100x: SGD and Adam+L2 reach the ridge solution, AdamW does not; Adam+L2 decays the high-gradient weights least',
   defaults: { d: 4, n: 200, scaleRatio: 100, noise: 0.5, lambdas: '0.1,0.3', eta: 0.01, sgdEtaScale: 1.9, steps: 3000, every: 50, seed: 3 },
-  async run(config) {
+  async run(config, hooks) {
     const { d, n, scaleRatio, noise, eta, sgdEtaScale, steps, every, seed } = config
     requireInteger('d', d, 2, 64)
     requireInteger('n', n, 1, 100_000)
@@ -370,69 +431,7 @@ export const adamVsAdamw = defineExperiment({
       { name: 'adamw', label: 'AdamW', etas: lambdas.map(() => eta) },
     ]
 
-    const model = linearRegression(d, { bias: false })
-    const batch = { x: tf.tensor2d(Float32Array.from(data.x), [n, d]), y: tf.tensor2d(Float32Array.from(data.y), [n, 1]) }
-    const lambdaGrid = tf.tidy(() => tf.tile(tf.tensor2d(lambdas, [1, B]), [d, 1]))
-    const runs: RunResult[] = []
-    try {
-      for (const rule of rules) {
-        const w = zerosVariable([d, B])
-        const optimizer = createOptimizer({ name: rule.name, beta1, beta2, eps }, lambdas.map((lambda, b) => ({ eta: rule.etas[b], lambda })), { size: d }, w)
-        const tracked = rule.name === 'adam-l2' ? zerosVariable([d, B]) : undefined
-        const distance: Series[] = lambdas.map(() => [])
-        const decay: Series[][] = lambdas.map(() => Array.from({ length: d }, () => []))
-        let weights = new Float64Array(d * B)
-        try {
-          for (let t = 1; t <= steps; t++) {
-            tf.tidy(() => {
-              const [g] = model.gradients([w], batch)
-              if (tracked) {
-                const full = tf.add(g, tf.mul(lambdaGrid, w))
-                tracked.assign(tf.add(tf.mul(tracked, beta2), tf.mul(tf.square(full), 1 - beta2)))
-              }
-              optimizer.apply(w, g)
-            })
-            if (t % every !== 0 && t !== steps)
-              continue
-            weights = Float64Array.from(await w.data())
-            const v = tracked ? await tracked.data() : undefined
-            lambdas.forEach((lambda, b) => {
-              const column = Array.from({ length: d }, (_, j) => weights[j * B + b])
-              distance[b].push([t, relativeDistance(column, ridge[b])])
-              for (let j = 0; j < d; j++) {
-                const applied = v
-                  ? rule.etas[b] * lambda / (Math.sqrt(v[j * B + b] / (1 - beta2 ** t)) + eps)
-                  : rule.etas[b] * lambda
-                decay[b][j].push([t, applied])
-              }
-            })
-          }
-        }
-        finally {
-          optimizer.dispose()
-          tf.dispose(tracked ? [w, tracked] : [w])
-        }
-        lambdas.forEach((lambda, b) => {
-          const column = Array.from({ length: d }, (_, j) => weights[j * B + b])
-          const series: Record<string, Series> = { 'relative distance to ridge': distance[b] }
-          const final: Record<string, number> = {
-            'relative distance to ridge': relativeDistance(column, ridge[b]),
-          }
-          if (ols)
-            final['relative distance to the unpenalised minimum'] = relativeDistance(column, ols)
-          for (let j = 0; j < d; j++) {
-            series[`effective decay per step, w${j + 1}`] = decay[b][j]
-            final[`w${j + 1}`] = column[j]
-            final[`mean effective decay per step, w${j + 1}`] = decay[b][j].reduce((sum, [, value]) => sum + value, 0) / decay[b][j].length
-          }
-          runs.push({ label: `${rule.label}, ${label(lambda)}`, series, final, diverged: !column.every(Number.isFinite) })
-        })
-      }
-    }
-    finally {
-      tf.dispose([batch.x, batch.y, lambdaGrid])
-    }
-
+    // Known before the first step: the slide draws the ridge point from the start.
     const theory: Record<string, number> = {}
     data.scales.forEach((scale, j) => {
       theory[`feature scale ${j + 1}`] = scale
@@ -448,7 +447,104 @@ export const adamVsAdamw = defineExperiment({
     ols?.forEach((value, j) => {
       theory[`unpenalised minimiser w${j + 1}`] = value
     })
-    return { id: 'adam-vs-adamw', config, backend: tf.getBackend(), runs, theory }
+
+    // The three rules step together, so that a slide shows them side by side while they train.
+    const R = rules.length
+    const distance: Series[][] = rules.map(() => lambdas.map(() => []))
+    const decay: Series[][][] = rules.map(() => lambdas.map(() => Array.from({ length: d }, () => [])))
+    const decaySum: number[][][] = rules.map(() => lambdas.map(() => Array.from<number>({ length: d }).fill(0)))
+    const weights: Float64Array[] = rules.map(() => new Float64Array(d * B))
+    let samples = 0
+    const column = (r: number, b: number) => Array.from({ length: d }, (_, j) => weights[r][j * B + b])
+    const runLabel = (r: number, b: number) => `${rules[r].label}, ${label(lambdas[b])}`
+    const pairs = rules.flatMap((_, r) => lambdas.map((__, b) => [r, b] as const))
+    const seriesOf = (r: number, b: number, copy: boolean): Record<string, Series> => {
+      const out: Record<string, Series> = { 'relative distance to ridge': copy ? distance[r][b].slice() : distance[r][b] }
+      for (let j = 0; j < d; j++)
+        out[`effective decay per step, w${j + 1}`] = copy ? decay[r][b][j].slice() : decay[r][b][j]
+      return out
+    }
+    const extra = (): AdamVsAdamwExtra => ({
+      lambdas,
+      scales: data.scales,
+      rules: rules.map(r => r.label),
+      runs: pairs.map(([r, b]) => ({
+        rule: r,
+        lambda: lambdas[b],
+        weights: column(r, b),
+        meanDecay: decaySum[r][b].map(sum => samples ? sum / samples : Number.NaN),
+      })),
+      ridge: ridge.map(w => Array.from(w)),
+      unpenalised: ols ? Array.from(ols) : undefined,
+    })
+    const snapshot = (t: number): Progress => ({
+      done: t,
+      total: steps,
+      runs: pairs.map(([r, b]) => ({ label: runLabel(r, b), series: seriesOf(r, b, true) })),
+      theory,
+      extra: extra() as unknown as Record<string, unknown>,
+    })
+
+    const model = linearRegression(d, { bias: false })
+    const batch = { x: tf.tensor2d(Float32Array.from(data.x), [n, d]), y: tf.tensor2d(Float32Array.from(data.y), [n, 1]) }
+    const lambdaGrid = tf.tidy(() => tf.tile(tf.tensor2d(lambdas, [1, B]), [d, 1]))
+    const ws: tf.Variable[] = []
+    const optimizers: BatchedOptimizer[] = []
+    const tracked = zerosVariable([d, B])
+    try {
+      for (const rule of rules) {
+        const w = zerosVariable([d, B])
+        ws.push(w)
+        optimizers.push(createOptimizer({ name: rule.name, beta1, beta2, eps }, lambdas.map((lambda, b) => ({ eta: rule.etas[b], lambda })), { size: d }, w))
+      }
+      for (let t = 1; t <= steps; t++) {
+        tf.tidy(() => {
+          rules.forEach((rule, r) => {
+            const [g] = model.gradients([ws[r]], batch)
+            if (rule.name === 'adam-l2') {
+              const full = tf.add(g, tf.mul(lambdaGrid, ws[r]))
+              tracked.assign(tf.add(tf.mul(tracked, beta2), tf.mul(tf.square(full), 1 - beta2)))
+            }
+            optimizers[r].apply(ws[r], g)
+          })
+        })
+        if (t % every === 0 || t === steps) {
+          const read = await Promise.all([...ws.map(w => w.data()), tracked.data()])
+          const v = read[R]
+          samples++
+          rules.forEach((rule, r) => {
+            weights[r] = Float64Array.from(read[r])
+            lambdas.forEach((lambda, b) => {
+              distance[r][b].push([t, relativeDistance(column(r, b), ridge[b])])
+              for (let j = 0; j < d; j++) {
+                const applied = rule.name === 'adam-l2'
+                  ? rule.etas[b] * lambda / (Math.sqrt(v[j * B + b] / (1 - beta2 ** t)) + eps)
+                  : rule.etas[b] * lambda
+                decay[r][b][j].push([t, applied])
+                decaySum[r][b][j] += applied
+              }
+            })
+          })
+        }
+        await hooks?.checkpoint?.(() => snapshot(t))
+      }
+    }
+    finally {
+      optimizers.forEach(o => o.dispose())
+      tf.dispose([...ws, tracked, batch.x, batch.y, lambdaGrid])
+    }
+    const runs: RunResult[] = pairs.map(([r, b]) => {
+      const w = column(r, b)
+      const final: Record<string, number> = { 'relative distance to ridge': relativeDistance(w, ridge[b]) }
+      if (ols)
+        final['relative distance to the unpenalised minimum'] = relativeDistance(w, ols)
+      for (let j = 0; j < d; j++) {
+        final[`w${j + 1}`] = w[j]
+        final[`mean effective decay per step, w${j + 1}`] = decaySum[r][b][j] / samples
+      }
+      return { label: runLabel(r, b), series: seriesOf(r, b, false), final, diverged: !w.every(Number.isFinite) }
+    })
+    return { id: 'adam-vs-adamw', config, backend: tf.getBackend(), runs, theory, extra: extra() as unknown as Record<string, unknown> }
   },
 })
 
@@ -955,12 +1051,13 @@ export const classification = defineExperiment({
       seed,
       init: (_, rows) => new Float64Array(rows),
     })
-    // Steps per chunk between checkpoints: a step of both runs costs well under 0.5 ms on wasm.
-    const chunk = 10
+    // Chunks between checkpoints grow with t (2% of the steps so far, at most 25: ~0.1-0.2 ms a step on wasm): a slide
+    // that draws one chunk per frame then moves at an even pace in log t, the axis the norm grows along.
+    const chunkAt = (taken: number) => Math.min(25, Math.max(1, Math.ceil(0.02 * taken)))
     try {
       for (const t of logSchedule(steps, perDecade)) {
         while (trainer.stepsTaken < t) {
-          trainer.step(Math.min(chunk, t - trainer.stepsTaken))
+          trainer.step(Math.min(chunkAt(trainer.stepsTaken), t - trainer.stepsTaken))
           const reached = trainer.stepsTaken === t
           // Without a watcher the weights are read only where the series record them.
           if (!reached && !hooks?.checkpoint)
