@@ -8,6 +8,7 @@ export default defineConfig({
       '@tensorflow/tfjs-backend-cpu',
       '@tensorflow/tfjs-backend-webgl',
       '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-core/dist/register_all_gradients',
       'd3-scale',
       'd3-shape',
       'd3-contour',

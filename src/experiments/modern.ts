@@ -5,7 +5,7 @@
  * lambdas) is one batch: the runs are columns of one [rows, B] tensor.
  */
 import type { ExampleSet } from '../core/trainer'
-import type { Experiment, ExperimentResult, RunResult, Series } from './types'
+import type { Experiment, ExperimentResult, Progress, RunResult, Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
 import { circles, spiral } from '../core/datasets'
 import { ensureGradients } from '../core/gradients'
@@ -23,7 +23,7 @@ import {
   timeToEquilibrium,
 } from '../core/theory'
 import { createTrainer } from '../core/trainer'
-import { runScaleInvariant } from './scale-invariant'
+import { requireEquilibriumSchedule, runScaleInvariant, scaleInvariantCheckpoint, scaleInvariantRunResult } from './scale-invariant'
 import { defineExperiment } from './types'
 import { requireInteger, requireNonNegative, requirePositive, requireUnitInterval } from './validate'
 
@@ -160,12 +160,15 @@ function classificationSet(dataset: string, seed: number, n: number): ExampleSet
 export const effectiveLr = defineExperiment({
   id: 'effective-lr',
   description: 'A batch-normalised MLP trained by minibatch SGD without and with decay: ||W1|| only grows without it; with it the angle of W1 per step settles near arccos(1 - eta lambda)',
-  defaults: { dataset: 'circles', n: 200, hidden: 16, batchSize: 20, eta: 0.2, lambda: 0.02, steps: 1500, every: 10, tail: 500, seed: 3 },
-  async run(config): Promise<ExperimentResult> {
+  defaults: { dataset: 'circles', n: 200, hidden: 16, batchSize: 20, eta: 0.2, lambda: 0.02, steps: 1500, every: 10, tail: 500, w1Scale: 1, seed: 3 },
+  async run(config, hooks): Promise<ExperimentResult> {
     const { eta, lambda, hidden, steps, every, tail } = config
     requirePositive('eta', eta)
     requirePositive('lambda', lambda)
+    if (!(eta * lambda < 1))
+      throw new Error(`lambda: eta * lambda must be < 1, got ${eta * lambda}`)
     requireInteger('hidden', hidden)
+    requirePositive('w1Scale', config.w1Scale)
     requireInteger('n', config.n, 2)
     requireInteger('batchSize', config.batchSize)
     if (config.batchSize > config.n)
@@ -174,6 +177,12 @@ export const effectiveLr = defineExperiment({
     const train = classificationSet(config.dataset, config.seed, config.n)
     await ensureGradients()
     const lambdas = [0, lambda]
+    const labels = lambdas.map(l => l === 0 ? 'SGD, no decay' : `SGD, lambda = ${l}`)
+    const theory = {
+      'angular update with decay, arccos(1 - eta lambda) (rad)': sgdEquilibriumAngle(eta, lambda),
+      'angular update with decay, sqrt(2 eta lambda) (rad)': sgdEquilibriumAngleApprox(eta, lambda),
+      'steps to equilibrium, 1/(eta lambda)': timeToEquilibrium(eta, lambda),
+    }
     // normalize: every hidden pre-activation is standardised over the batch, so each unit's column of W1
     // is scale-invariant (science.md 5: <grad, w> = 0, grad(cw) = grad(w)/c). W2 is decayed as usual.
     const model = mlp({ inputs: train.d, hidden, outputs: 1, activation: 'relu', normalize: true, task: 'binary' })
@@ -184,15 +193,24 @@ export const effectiveLr = defineExperiment({
       train,
       batchSize: config.batchSize,
       seed: config.seed,
+      // The trainer's own initialisation (N(0, 1/d) for weights, zeros otherwise, drawn in the same order), with W1
+      // times w1Scale: the network computes the same function at any scale of W1, only eta/||W1||^2 differs.
+      init: (name, rows, _, rng) => {
+        const decayed = model.params.find(p => p.name === name)?.decay ?? false
+        const scale = decayed ? (name === 'W1' ? config.w1Scale : 1) / Math.sqrt(train.d) : 0
+        return Float64Array.from({ length: rows }, () => decayed ? scale * rng.normal() : 0)
+      },
     })
     const rows = train.d * hidden
     const names = ['norm of W1', 'effective learning rate eta/||W1||^2', 'angular update of W1 (rad)', 'training loss'] as const
     const series = lambdas.map(() => Object.fromEntries(names.map(n => [n, [] as Series])) as Record<typeof names[number], Series>)
     const tailAngles: number[][] = lambdas.map(() => [])
+    // Sum of squared single-step angles since the last record: the plotted angle is their RMS over the block.
+    const blockSquares = lambdas.map(() => 0)
     let smallestIncrease = Infinity
+    const progress = (done: number): Progress => ({ done, total: steps, runs: lambdas.map((_, b) => ({ label: labels[b], series: series[b] })), theory })
     try {
-      // W1 alone (the trainer's angle mixes in W2): read before and after each measured step, i.e. the
-      // recorded steps and every step of the tail.
+      // W1 alone (the trainer's angle mixes in W2), read after every step.
       let last = await trainer.parameter('W1')
       let lastNorms = columnNorms(last, rows, 2)
       const initial = await trainer.metrics()
@@ -201,18 +219,8 @@ export const effectiveLr = defineExperiment({
         series[b]['effective learning rate eta/||W1||^2'].push([0, eta / lastNorms[b] ** 2])
         series[b]['training loss'].push([0, initial.trainLoss[b]])
       })
+      await hooks?.checkpoint?.(() => progress(0))
       for (let t = 1; t <= steps; t++) {
-        const record = t % every === 0
-        const inTail = t > steps - tail
-        if (!record && !inTail)
-          continue
-        if (trainer.stepsTaken < t - 1) {
-          trainer.step(t - 1 - trainer.stepsTaken)
-          last = await trainer.parameter('W1')
-          const norms = columnNorms(last, rows, 2)
-          smallestIncrease = Math.min(smallestIncrease, norms[0] / lastNorms[0] - 1)
-          lastNorms = norms
-        }
         trainer.step(1)
         const after = await trainer.parameter('W1')
         const norms = columnNorms(after, rows, 2)
@@ -221,27 +229,30 @@ export const effectiveLr = defineExperiment({
         last = after
         lastNorms = norms
         lambdas.forEach((_, b) => {
-          if (inTail)
+          blockSquares[b] += angles[b] ** 2
+          if (t > steps - tail)
             tailAngles[b].push(angles[b])
         })
-        if (record) {
+        if (t % every === 0) {
           const m = await trainer.metrics()
           lambdas.forEach((_, b) => {
             series[b]['norm of W1'].push([t, norms[b]])
             series[b]['effective learning rate eta/||W1||^2'].push([t, eta / norms[b] ** 2])
-            series[b]['angular update of W1 (rad)'].push([t, angles[b]])
+            series[b]['angular update of W1 (rad)'].push([t, Math.sqrt(blockSquares[b] / every)])
             series[b]['training loss'].push([t, m.trainLoss[b]])
+            blockSquares[b] = 0
           })
         }
+        await hooks?.checkpoint?.(() => progress(t))
       }
     }
     finally {
       trainer.dispose()
     }
-    const runs: RunResult[] = lambdas.map((l, b) => {
+    const runs: RunResult[] = lambdas.map((_, b) => {
       const s = series[b]
       return {
-        label: l === 0 ? 'SGD, no decay' : `SGD, lambda = ${l}`,
+        label: labels[b],
         series: s,
         final: {
           'norm of W1': s['norm of W1'].at(-1)![1],
@@ -255,18 +266,8 @@ export const effectiveLr = defineExperiment({
       }
     })
     // Without decay the norm can only grow: ||w - eta g||^2 = ||w||^2 + eta^2 ||g||^2 when <g, w> = 0.
-    runs[0].final['smallest relative increase of ||W1|| between reads'] = smallestIncrease
-    return {
-      id: 'effective-lr',
-      config,
-      backend: tf.getBackend(),
-      runs,
-      theory: {
-        'angular update with decay, arccos(1 - eta lambda) (rad)': sgdEquilibriumAngle(eta, lambda),
-        'angular update with decay, sqrt(2 eta lambda) (rad)': sgdEquilibriumAngleApprox(eta, lambda),
-        'steps to equilibrium, 1/(eta lambda)': timeToEquilibrium(eta, lambda),
-      },
-    }
+    runs[0].final['smallest relative increase of ||W1|| between steps'] = smallestIncrease
+    return { id: 'effective-lr', config, backend: tf.getBackend(), runs, theory }
   },
 })
 
@@ -276,43 +277,34 @@ export const effectiveLr = defineExperiment({
 export const equilibriumMomentum = defineExperiment({
   id: 'equilibrium-momentum',
   description: 'Heavy-ball SGD (L2 in the gradient) on a scale-invariant weight: angle -> sqrt(2 eta lambda/(1+mu)), norm -> (eta L/(2 lambda (1-mu)))^(1/4)',
-  defaults: { eta: 0.01, lambda: 5e-4, mu: 0.9, d: 2000, steps: 6000, tail: 2000, every: 100, seed: 11 },
-  async run(config): Promise<ExperimentResult> {
+  defaults: { eta: 0.01, lambda: 5e-4, mu: 0.9, d: 2000, steps: 6000, tail: 2000, every: 100, initialNormRatio: 1, seed: 11 },
+  async run(config, hooks): Promise<ExperimentResult> {
     const { eta, lambda, mu, d } = config
-    requirePositive('eta', eta)
-    requirePositive('lambda', lambda)
+    requireEquilibriumSchedule(config)
     requireUnitInterval('mu', mu)
-    requireInteger('d', d, 2)
     schedule(config.steps, config.every, config.tail)
     // L = E||gradient at unit norm||^2 = d - 1 for the projected unit Gaussian.
     const norm = momentumEquilibriumNorm(eta, lambda, mu, d - 1)
-    const result = runScaleInvariant({
+    const label = `SGD + momentum ${mu}`
+    const theory = {
+      'angular update (rad)': momentumEquilibriumAngle(eta, lambda, mu),
+      'norm': norm,
+      'angular update without momentum, sqrt(2 eta lambda)': sgdEquilibriumAngleApprox(eta, lambda),
+      // Heavy ball moves like SGD with the learning rate eta/(1 - mu) on this slow scale.
+      'steps to equilibrium, (1 - mu)/(eta lambda)': (1 - mu) * timeToEquilibrium(eta, lambda),
+    }
+    const result = await runScaleInvariant({
       optimizer: { name: 'momentum', momentum: mu },
       run: { eta, lambda },
       d,
       steps: config.steps,
       tail: config.tail,
       every: config.every,
-      // Started at the equilibrium norm: the norm relaxes only over ~(1 - mu)/(eta lambda) = 20k steps.
-      initialNorm: norm,
+      // By default started at the equilibrium norm: it relaxes only over ~(1 - mu)/(eta lambda) = 20k steps.
+      initialNorm: config.initialNormRatio * norm,
       seed: config.seed,
-    })
-    return {
-      id: 'equilibrium-momentum',
-      config,
-      backend: tf.getBackend(),
-      runs: [{
-        label: `SGD + momentum ${mu}`,
-        series: { 'norm': result.norm, 'angular update (rad)': result.angle, 'effective learning rate': result.effectiveLearningRate },
-        final: { 'angular update (rad)': result.finalAngle, 'norm': result.finalNorm },
-        diverged: !Number.isFinite(result.finalNorm),
-      }],
-      theory: {
-        'angular update (rad)': momentumEquilibriumAngle(eta, lambda, mu),
-        'norm': norm,
-        'angular update without momentum, sqrt(2 eta lambda)': sgdEquilibriumAngleApprox(eta, lambda),
-      },
-    }
+    }, scaleInvariantCheckpoint(hooks, [label], config.steps, theory))
+    return { id: 'equilibrium-momentum', config, backend: tf.getBackend(), runs: [scaleInvariantRunResult(label, result)], theory }
   },
 })
 
@@ -323,7 +315,7 @@ export const batchSizeNoise = defineExperiment({
   id: 'batch-size-noise',
   description: 'Scale-invariant SGD with gradient noise variance 1/b: the equilibrium norm scales like (L/b)^(1/4), the angle stays arccos(1 - eta lambda) for every b',
   defaults: { batchSizes: '8,32,128', lambdas: '0.005,0.02', eta: 0.1, d: 1000, initialNorm: 0.5, steps: 3000, tail: 1000, every: 50, seed: 7 },
-  async run(config): Promise<ExperimentResult> {
+  async run(config, hooks): Promise<ExperimentResult> {
     const { eta, d, steps, every, tail, seed } = config
     requirePositive('eta', eta)
     requireInteger('d', d, 2)
@@ -338,6 +330,13 @@ export const batchSizeNoise = defineExperiment({
     // Column b * lambdas.length + j: batch size b, lambda j.
     const cells = batchSizes.flatMap(b => lambdas.map(l => ({ b, lambda: l })))
     const runs = cells.length
+    const labels = cells.map(c => `b = ${c.b}, lambda = ${c.lambda}`)
+    const theory: Record<string, number> = {}
+    cells.forEach((c, i) => {
+      // Minibatch noise: L = E||gradient at unit norm||^2 = (d - 1)/b.
+      theory[`norm, ${labels[i]}`] = sgdEquilibriumNorm(eta, c.lambda, (d - 1) / c.b)
+      theory[`angular update (rad), ${labels[i]}`] = sgdEquilibriumAngle(eta, c.lambda)
+    })
     const w = tf.tidy(() => tf.variable(tf.tensor2d(startingWeight(seed, d, runs, config.initialNorm), [d, runs])))
     const optimizer = createOptimizer({ name: 'sgd' }, cells.map(c => ({ eta, lambda: c.lambda })), { size: d }, w)
     // Minibatch noise: the mean of b independent unit-noise gradients has standard deviation 1/sqrt(b).
@@ -345,10 +344,10 @@ export const batchSizeNoise = defineExperiment({
     const ops = columnOps(d)
     const angleSum = tf.tidy(() => tf.variable(tf.zeros([1, runs])))
     const normSum = tf.tidy(() => tf.variable(tf.zeros([1, runs])))
-    const norm = cells.map((): Series => [])
-    const angle = cells.map((): Series => [])
-    const effective = cells.map((): Series => [])
+    const series = cells.map(() => ({ 'norm': [] as Series, 'angular update (rad)': [] as Series, 'effective learning rate': [] as Series }))
+    const progress = (done: number): Progress => ({ done, total: steps, runs: cells.map((_, i) => ({ label: labels[i], series: series[i] })), theory })
     try {
+      await hooks?.checkpoint?.(() => progress(0))
       for (let t = 1; t <= steps; t++) {
         const record = t % every === 0
         const inTail = t > steps - tail
@@ -368,28 +367,23 @@ export const batchSizeNoise = defineExperiment({
           if (record) {
             const [av, nv] = [a.dataSync(), n.dataSync()]
             cells.forEach((_, c) => {
-              angle[c].push([t, av[c]])
-              norm[c].push([t, nv[c]])
-              effective[c].push([t, eta / nv[c] ** 2])
+              series[c]['angular update (rad)'].push([t, av[c]])
+              series[c].norm.push([t, nv[c]])
+              series[c]['effective learning rate'].push([t, eta / nv[c] ** 2])
             })
           }
           tf.dispose([a, n])
         }
+        await hooks?.checkpoint?.(() => progress(t))
       }
       const angles = angleSum.dataSync()
       const norms = normSum.dataSync()
-      const theory: Record<string, number> = {}
-      const results: RunResult[] = cells.map((c, i) => {
-        const label = `b = ${c.b}, lambda = ${c.lambda}`
-        theory[`norm, ${label}`] = sgdEquilibriumNorm(eta, c.lambda, (d - 1) / c.b)
-        theory[`angular update (rad), ${label}`] = sgdEquilibriumAngle(eta, c.lambda)
-        return {
-          label,
-          series: { 'norm': norm[i], 'angular update (rad)': angle[i], 'effective learning rate': effective[i] },
-          final: { 'norm': norms[i] / tail, 'angular update (rad)': angles[i] / tail },
-          diverged: !Number.isFinite(norms[i]),
-        }
-      })
+      const results: RunResult[] = cells.map((_, i) => ({
+        label: labels[i],
+        series: series[i],
+        final: { 'norm': norms[i] / tail, 'angular update (rad)': angles[i] / tail },
+        diverged: !Number.isFinite(norms[i]),
+      }))
       return { id: 'batch-size-noise', config, backend: tf.getBackend(), runs: results, theory }
     }
     finally {
@@ -463,7 +457,7 @@ export const lowPrecision = defineExperiment({
   id: 'low-precision',
   description: 'Heavy-ball SGD with bfloat16 weights on a scale-invariant weight: without decay the norm grows until most updates round away; with decay the angle stays at equilibrium and updates register',
   defaults: { eta: 0.01, lambda: 0.05, mu: 0.9, d: 256, initialNorm: 1, steps: 8000, every: 100, tail: 1000, seed: 11 },
-  async run(config): Promise<ExperimentResult> {
+  async run(config, hooks): Promise<ExperimentResult> {
     const { eta, lambda, mu, d, steps, every, tail, seed } = config
     requirePositive('eta', eta)
     requirePositive('lambda', lambda)
@@ -475,6 +469,16 @@ export const lowPrecision = defineExperiment({
       throw new Error(`tail: must be a multiple of every = ${every}, got ${tail}`)
     const lambdas = [0, lambda]
     const runs = lambdas.length
+    const labels = lambdas.map(l => l === 0 ? 'bfloat16, no decay' : `bfloat16, lambda = ${l}`)
+    // Heavy ball with L2 in the gradient; mu = 0 is plain SGD, whose exact angle is arccos(1 - eta lambda).
+    const equilibriumAngle = mu === 0 ? sgdEquilibriumAngle(eta, lambda) : momentumEquilibriumAngle(eta, lambda, mu)
+    const theory = {
+      'angular update with decay (rad)': equilibriumAngle,
+      'norm with decay': mu === 0 ? sgdEquilibriumNorm(eta, lambda, d - 1) : momentumEquilibriumNorm(eta, lambda, mu, d - 1),
+      'fraction lost with decay (Cauchy model at that angle)': bfloat16LostFraction(equilibriumAngle),
+      'angular update below which half the updates are lost (rad)': bfloat16HalfLostAngle(),
+      'bfloat16 relative half-ulp, largest': BF16_HALF_ULP,
+    }
     // Weights live in bfloat16 (rounded after every update); the momentum buffer stays float32.
     const w = tf.tidy(() => tf.variable(roundToBfloat16(tf.tensor2d(startingWeight(seed, d, runs, config.initialNorm), [d, runs]))))
     const optimizer = createOptimizer({ name: 'momentum', momentum: mu }, lambdas.map(l => ({ eta, lambda: l })), { size: d }, w)
@@ -485,7 +489,9 @@ export const lowPrecision = defineExperiment({
     const names = ['fraction of updates lost', 'norm', 'angular update (rad)'] as const
     const series = lambdas.map(() => Object.fromEntries(names.map(n => [n, [] as Series])) as Record<typeof names[number], Series>)
     const tailSums = lambdas.map(() => ({ lost: 0, angle: 0, norm: 0 }))
+    const progress = (done: number): Progress => ({ done, total: steps, runs: lambdas.map((_, b) => ({ label: labels[b], series: series[b] })), theory })
     try {
+      await hooks?.checkpoint?.(() => progress(0))
       for (let t = 1; t <= steps; t++) {
         const old = tf.clone(w)
         const g = scaleInvariantNoise(ops, w, seed * 1_000_003 + t)
@@ -524,6 +530,7 @@ export const lowPrecision = defineExperiment({
             angleSum.assign(tf.zerosLike(angleSum))
           })
         }
+        await hooks?.checkpoint?.(() => progress(t))
       }
     }
     finally {
@@ -531,15 +538,12 @@ export const lowPrecision = defineExperiment({
       ops.dispose()
       optimizer.dispose()
     }
-    // Heavy ball with L2 in the gradient; mu = 0 is plain SGD, whose exact angle is arccos(1 - eta lambda).
-    const angle = mu === 0 ? sgdEquilibriumAngle(eta, lambda) : momentumEquilibriumAngle(eta, lambda, mu)
-    const norm = mu === 0 ? sgdEquilibriumNorm(eta, lambda, d - 1) : momentumEquilibriumNorm(eta, lambda, mu, d - 1)
     return {
       id: 'low-precision',
       config,
       backend: tf.getBackend(),
-      runs: lambdas.map((l, b) => ({
-        label: l === 0 ? 'bfloat16, no decay' : `bfloat16, lambda = ${l}`,
+      runs: lambdas.map((_, b) => ({
+        label: labels[b],
         series: series[b],
         final: {
           'fraction of updates lost, tail': tailSums[b].lost,
@@ -549,13 +553,7 @@ export const lowPrecision = defineExperiment({
         },
         diverged: !Number.isFinite(tailSums[b].norm),
       })),
-      theory: {
-        'angular update with decay (rad)': angle,
-        'norm with decay': norm,
-        'fraction lost with decay (Cauchy model at that angle)': bfloat16LostFraction(angle),
-        'angular update below which half the updates are lost (rad)': bfloat16HalfLostAngle(),
-        'bfloat16 relative half-ulp, largest': BF16_HALF_ULP,
-      },
+      theory,
     }
   },
 })
@@ -575,7 +573,7 @@ export const reluRescaling = defineExperiment({
   id: 'relu-rescaling',
   description: 'Full-batch GD on v relu(u.x) without and with decay: v^2 - ||u||^2 is conserved, or shrinks like (1 - eta lambda)^(2t), and the penalty falls to lambda |v| ||u||',
   defaults: { d: 5, n: 200, vStar: 2, noise: 0.1, initialU: 1.5, initialV: 0.1, eta: 0.005, lambda: 0.05, steps: 4000, every: 20, seed: 5 },
-  async run(config): Promise<ExperimentResult> {
+  async run(config, hooks): Promise<ExperimentResult> {
     const { d, n, eta, lambda, steps, every, seed } = config
     requireInteger('d', d)
     requireInteger('n', n)
@@ -604,13 +602,20 @@ export const reluRescaling = defineExperiment({
       seed,
       init: name => name === 'u' ? uStart : Float64Array.of(config.initialV),
     })
-    const names = ['v^2 - ||u||^2', `penalty (lambda/2)(v^2 + ||u||^2), lambda = ${lambda}`, `path penalty lambda |v| ||u||, lambda = ${lambda}`, 'penalty / path penalty', 'loss'] as const
+    const names = ['v^2 - ||u||^2', `penalty (lambda/2)(v^2 + ||u||^2), lambda = ${lambda}`, `path penalty lambda |v| ||u||, lambda = ${lambda}`, 'penalty / path penalty', 'loss', 'v', 'norm of u'] as const
+    const labels = lambdas.map(l => l === 0 ? 'GD, no decay' : `GD, lambda = ${l}`)
     const series = lambdas.map(() => Object.fromEntries(names.map(k => [k, [] as Series])) as Record<string, Series>)
     const q0 = reluConservedQuantity(config.initialV, euclidean(uStart))
+    const theory = {
+      'v^2 - ||u||^2 at the start': q0,
+      'v^2 - ||u||^2 at the end, no decay (conserved)': q0,
+      'v^2 - ||u||^2 at the end with decay, (1 - eta lambda)^(2T) times the start': q0 * (1 - eta * lambda) ** (2 * steps),
+      'shrink factor exp(-2 eta lambda T)': Math.exp(-2 * eta * lambda * steps),
+      'penalty / path penalty at a balanced minimum': 1,
+    }
+    const progress = (done: number): Progress => ({ done, total: steps, runs: lambdas.map((_, b) => ({ label: labels[b], series: series[b] })), theory })
     try {
-      for (let t = 0; t <= steps; t += every) {
-        if (t > 0)
-          trainer.step(every)
+      const record = async (t: number) => {
         const u = await trainer.parameter('u')
         const v = await trainer.parameter('v')
         const uNorms = columnNorms(u, d, 2)
@@ -619,9 +624,20 @@ export const reluRescaling = defineExperiment({
           // Both runs are measured with the same lambda: what the penalty would charge the undecayed run too.
           const penalty = (lambda / 2) * (v[b] ** 2 + uNorms[b] ** 2)
           const path = reluPathPenalty(lambda, v[b], uNorms[b])
-          const point = [reluConservedQuantity(v[b], uNorms[b]), penalty, path, penalty / path, m.trainLoss[b]]
+          const point = [reluConservedQuantity(v[b], uNorms[b]), penalty, path, penalty / path, m.trainLoss[b], v[b], uNorms[b]]
           names.forEach((k, i) => series[b][k].push([t, point[i]]))
         })
+      }
+      await record(0)
+      await hooks?.checkpoint?.(() => progress(0))
+      // At most 20 steps between checkpoints (a fraction of a millisecond each), a record every `every`.
+      for (let t = 0; t < steps;) {
+        const chunk = Math.min(20, every - (t % every))
+        trainer.step(chunk)
+        t += chunk
+        if (t % every === 0)
+          await record(t)
+        await hooks?.checkpoint?.(() => progress(t))
       }
     }
     finally {
@@ -632,8 +648,8 @@ export const reluRescaling = defineExperiment({
       id: 'relu-rescaling',
       config,
       backend: tf.getBackend(),
-      runs: lambdas.map((l, b) => ({
-        label: l === 0 ? 'GD, no decay' : `GD, lambda = ${l}`,
+      runs: lambdas.map((_, b) => ({
+        label: labels[b],
         series: series[b],
         final: {
           'v^2 - ||u||^2': last(b, 'v^2 - ||u||^2'),
@@ -645,13 +661,7 @@ export const reluRescaling = defineExperiment({
         },
         diverged: !Number.isFinite(last(b, 'loss')),
       })),
-      theory: {
-        'v^2 - ||u||^2 at the start': q0,
-        'v^2 - ||u||^2 at the end, no decay (conserved)': q0,
-        'v^2 - ||u||^2 at the end with decay, (1 - eta lambda)^(2T) times the start': q0 * (1 - eta * lambda) ** (2 * steps),
-        'shrink factor exp(-2 eta lambda T)': Math.exp(-2 * eta * lambda * steps),
-        'penalty / path penalty at a balanced minimum': 1,
-      },
+      theory,
     }
   },
 })

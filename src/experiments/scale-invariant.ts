@@ -4,10 +4,11 @@
  * The gradient is modelled as a Gaussian at unit norm, projected and divided by ||w||: E||g_unit||^2 = d - 1.
  */
 import type { OptimizerSettings, RunHyper } from '../core/optimizers'
-import type { Series } from './types'
+import type { Progress, RunHooks, RunResult, Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
 import { createOptimizer } from '../core/optimizers'
 import { createRng, normalMatrix } from '../core/random'
+import { requireInteger, requirePositive } from './validate'
 
 export interface ScaleInvariantConfig {
   optimizer: OptimizerSettings
@@ -24,63 +25,207 @@ export interface ScaleInvariantConfig {
   seed: number
 }
 
-export interface ScaleInvariantResult {
+export interface ScaleInvariantSeries {
   norm: Series
+  /** Angle between w before and after one step, sampled every `every` steps. */
   angle: Series
   effectiveLearningRate: Series
+}
+
+export interface ScaleInvariantResult extends ScaleInvariantSeries {
   /** Means over the last `tail` steps. */
   finalAngle: number
   finalNorm: number
 }
 
-export function runScaleInvariant(config: ScaleInvariantConfig): ScaleInvariantResult {
+/** Called after every step with the steps taken and the series so far (one entry per walk). */
+export type ScaleInvariantStepHook = (done: number, series: ScaleInvariantSeries[]) => void | Promise<void>
+
+/** One weight and its optimizer, advanced a step at a time so that several can go side by side. */
+interface Walk {
+  /** Step t; `noise` is the step's standard Gaussian [d, 1] when the caller shares one between walks. */
+  step: (t: number, noise?: tf.Tensor) => void
+  series: ScaleInvariantSeries
+  finish: () => ScaleInvariantResult
+  dispose: () => void
+}
+
+/**
+ * Angle between a and b as 2 asin(||a/|a| - b/|b||| / 2): exact like acos of the cosine, but the chord keeps its
+ * relative precision for the milliradian steps measured here, where 1 - cos is a few float32 ulps.
+ */
+function angleBetween(a: tf.Tensor, b: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const chord = tf.norm(tf.sub(tf.div(a, tf.norm(a)), tf.div(b, tf.norm(b))))
+    return tf.mul(tf.asin(tf.minimum(tf.div(chord, 2), 1)), 2) as tf.Scalar
+  })
+}
+
+/** The standard Gaussian of step t: a function of the seed and t only, so runs side by side see the same noise. */
+function stepNoise(d: number, seed: number, t: number): tf.Tensor {
+  return tf.randomNormal([d, 1], 0, 1, 'float32', seed * 1_000_003 + t)
+}
+
+function createWalk(config: ScaleInvariantConfig): Walk {
   const { d, steps, every, tail, seed } = config
-  if (!(tail > 0 && tail <= steps))
-    throw new Error(`tail: must be in [1, steps], got ${tail}`)
   const start = normalMatrix(createRng(seed), d, 1)
-  const startNorm = Math.hypot(...start)
+  let startNorm = 0
+  for (const v of start)
+    startNorm += v * v
+  startNorm = Math.sqrt(startNorm)
   const w = tf.tidy(() => tf.variable(tf.tensor2d(Array.from(start, v => v * config.initialNorm / startNorm), [d, 1])))
-  const optimizer = createOptimizer(config.optimizer, [config.run], { size: d }, w)
-  const result: ScaleInvariantResult = { norm: [], angle: [], effectiveLearningRate: [], finalAngle: 0, finalNorm: 0 }
-  let angleSum = 0
-  let normSum = 0
+  let optimizer: ReturnType<typeof createOptimizer>
   try {
-    for (let t = 1; t <= steps; t++) {
-      const measure = t % every === 0 || t > steps - tail
-      const before = measure ? tf.clone(w) : undefined
-      const g = tf.tidy(() => {
-        const xi = tf.randomNormal([d, 1], 0, 1, 'float32', seed * 1_000_003 + t)
-        const norm = tf.norm(w)
-        const unit = tf.div(w, norm)
-        return tf.div(tf.sub(xi, tf.mul(unit, tf.sum(tf.mul(unit, xi)))), norm)
+    optimizer = createOptimizer(config.optimizer, [config.run], { size: d }, w)
+  }
+  catch (error) {
+    w.dispose()
+    throw error
+  }
+  // The tail's sums stay on the device: nothing is read back between records.
+  const angleSum = tf.tidy(() => tf.variable(tf.scalar(0)))
+  const normSum = tf.tidy(() => tf.variable(tf.scalar(0)))
+  const series: ScaleInvariantSeries = { norm: [], angle: [], effectiveLearningRate: [] }
+
+  const step = (t: number, noise?: tf.Tensor) => {
+    const record = t % every === 0
+    const inTail = t > steps - tail
+    const before = record || inTail ? tf.clone(w) : undefined
+    const g = tf.tidy(() => {
+      const xi = noise ?? stepNoise(d, seed, t)
+      const norm = tf.norm(w)
+      const unit = tf.div(w, norm)
+      return tf.div(tf.sub(xi, tf.mul(unit, tf.sum(tf.mul(unit, xi)))), norm)
+    })
+    optimizer.apply(w, g)
+    g.dispose()
+    if (!before)
+      return
+    const [angle, norm] = tf.tidy(() => [angleBetween(before, w), tf.norm(w)])
+    before.dispose()
+    if (inTail) {
+      tf.tidy(() => {
+        angleSum.assign(tf.add(angleSum, angle))
+        // Deviations from the start: a float32 sum of thousands of norms would lose Hyperball's 1e-7 drift.
+        normSum.assign(tf.add(normSum, tf.sub(norm, config.initialNorm)))
       })
-      optimizer.apply(w, g)
-      g.dispose()
-      if (before) {
-        const [cos, norm] = tf.tidy(() => {
-          const n0 = tf.norm(before)
-          const n1 = tf.norm(w)
-          return [tf.div(tf.sum(tf.mul(before, w)), tf.mul(n0, n1)).dataSync()[0], n1.dataSync()[0]]
-        })
-        before.dispose()
-        const angle = Math.acos(Math.min(1, cos))
-        if (t % every === 0) {
-          result.norm.push([t, norm])
-          result.angle.push([t, angle])
-          result.effectiveLearningRate.push([t, config.run.eta / norm ** 2])
-        }
-        if (t > steps - tail) {
-          angleSum += angle
-          normSum += norm
-        }
-      }
     }
+    if (record) {
+      const a = angle.dataSync()[0]
+      const n = norm.dataSync()[0]
+      series.norm.push([t, n])
+      series.angle.push([t, a])
+      series.effectiveLearningRate.push([t, config.run.eta / n ** 2])
+    }
+    tf.dispose([angle, norm])
+  }
+
+  return {
+    step,
+    series,
+    finish: () => ({ ...series, finalAngle: angleSum.dataSync()[0] / tail, finalNorm: config.initialNorm + normSum.dataSync()[0] / tail }),
+    dispose: () => {
+      tf.dispose([w, angleSum, normSum])
+      optimizer.dispose()
+    },
+  }
+}
+
+function validate(config: ScaleInvariantConfig): void {
+  requireInteger('d', config.d, 2)
+  requireInteger('steps', config.steps)
+  requireInteger('every', config.every)
+  requireInteger('tail', config.tail, 1, config.steps)
+  requirePositive('initialNorm', config.initialNorm)
+}
+
+/**
+ * Several scale-invariant weights advanced side by side, one step each in turn, all with the same noise
+ * (the same seed gives the same Gaussian at every step): a paired comparison of optimizers. `onStep` runs
+ * after every step (a slide's checkpoint); if it throws, every tensor is freed and the error goes on.
+ */
+export async function runScaleInvariantSideBySide(configs: ScaleInvariantConfig[], onStep?: ScaleInvariantStepHook): Promise<ScaleInvariantResult[]> {
+  configs.forEach(validate)
+  const steps = configs[0].steps
+  if (configs.some(c => c.steps !== steps))
+    throw new Error('steps: every run side by side needs the same number of steps')
+  const walks: Walk[] = []
+  try {
+    for (const config of configs)
+      walks.push(createWalk(config))
+    const series = walks.map(w => w.series)
+    // Drawn once per step for all walks when they would draw the same numbers anyway.
+    const { d, seed } = configs[0]
+    const shared = configs.length > 1 && configs.every(c => c.d === d && c.seed === seed)
+    await onStep?.(0, series)
+    for (let t = 1; t <= steps; t++) {
+      const noise = shared ? stepNoise(d, seed, t) : undefined
+      for (const walk of walks)
+        walk.step(t, noise)
+      noise?.dispose()
+      await onStep?.(t, series)
+    }
+    return walks.map(w => w.finish())
   }
   finally {
-    tf.dispose(w)
-    optimizer.dispose()
+    walks.forEach(w => w.dispose())
   }
-  result.finalAngle = angleSum / tail
-  result.finalNorm = normSum / tail
+}
+
+/** One scale-invariant weight trained for `steps` steps; its norm, angle per step and their means over the tail. */
+export async function runScaleInvariant(config: ScaleInvariantConfig, onStep?: ScaleInvariantStepHook): Promise<ScaleInvariantResult> {
+  const [result] = await runScaleInvariantSideBySide([config], onStep)
   return result
+}
+
+/** Metric names of a scale-invariant run, shared by the experiments and the slides. */
+export const scaleInvariantMetrics = { norm: 'norm', angle: 'angular update (rad)', effectiveLearningRate: 'effective learning rate' } as const
+
+/** The series of a run under the metric names the slides read. */
+export function scaleInvariantSeries(series: ScaleInvariantSeries): Record<string, Series> {
+  return {
+    [scaleInvariantMetrics.norm]: series.norm,
+    [scaleInvariantMetrics.angle]: series.angle,
+    [scaleInvariantMetrics.effectiveLearningRate]: series.effectiveLearningRate,
+  }
+}
+
+/** A finished run: its series and the tail means the tests compare with theory. */
+export function scaleInvariantRunResult(label: string, result: ScaleInvariantResult): RunResult {
+  return {
+    label,
+    series: scaleInvariantSeries(result),
+    final: { [scaleInvariantMetrics.angle]: result.finalAngle, [scaleInvariantMetrics.norm]: result.finalNorm },
+    diverged: !Number.isFinite(result.finalNorm),
+  }
+}
+
+/**
+ * A step hook that reports to a slide's checkpoint: the series so far under `labels`, and the closed forms,
+ * known before the first step so the theory lines are drawn from the start.
+ */
+export function scaleInvariantCheckpoint(hooks: RunHooks | undefined, labels: string[], total: number, theory: Record<string, number>): ScaleInvariantStepHook | undefined {
+  const checkpoint = hooks?.checkpoint
+  if (!checkpoint)
+    return undefined
+  return (done, series) => checkpoint((): Progress => ({
+    done,
+    total,
+    runs: series.map((s, i) => ({ label: labels[i], series: scaleInvariantSeries(s) })),
+    theory,
+  }))
+}
+
+/** The checks every equilibrium experiment shares; messages start with the field name. */
+export function requireEquilibriumSchedule(config: { eta: number, lambda: number, d: number, steps: number, tail: number, every: number, seed: number, initialNormRatio: number }): void {
+  requirePositive('eta', config.eta)
+  requirePositive('lambda', config.lambda)
+  if (!(config.eta * config.lambda < 1))
+    throw new Error(`lambda: eta * lambda must be < 1, got ${config.eta * config.lambda}`)
+  requireInteger('d', config.d, 2)
+  requireInteger('steps', config.steps)
+  requireInteger('every', config.every)
+  requireInteger('tail', config.tail, 1, config.steps)
+  requireInteger('seed', config.seed, 0)
+  requirePositive('initialNormRatio', config.initialNormRatio)
 }

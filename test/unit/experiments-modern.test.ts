@@ -1,4 +1,4 @@
-import type { Experiment, ExperimentResult } from '../../src/experiments/types'
+import type { Experiment, ExperimentResult, Progress } from '../../src/experiments/types'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -11,7 +11,7 @@ import {
   reluRescaling,
   roundToBfloat16,
 } from '../../src/experiments/modern'
-import { resolveConfig } from '../../src/experiments/types'
+import { resolveConfig, RunStopped } from '../../src/experiments/types'
 import { useCpuBackend } from './setup-tf'
 
 beforeAll(async () => {
@@ -97,7 +97,7 @@ describe('effective-lr', () => {
 
     const result = await run(effectiveLr)
     const [plain, decay] = result.runs
-    expect(plain.final['smallest relative increase of ||W1|| between reads']).toBeGreaterThan(-1e-6)
+    expect(plain.final['smallest relative increase of ||W1|| between steps']).toBeGreaterThan(-1e-6)
     // The norm balance E||w_{t+1}||^2 = ||w_t||^2 fixes E[tan^2(angle)] = (1 - (1 - eta lambda)^2)/(1 - eta lambda)^2
     // exactly at a stationary norm, whatever the gradient's structure, so the RMS angle over the tail is
     // compared. The loss still falls a little (the network is not purely noise-dominated) and 500 single-step
@@ -209,5 +209,56 @@ describe('tensor bookkeeping', () => {
     const c = await run(effectiveLr, { steps: 40, every: 10, tail: 10 })
     const d = await run(effectiveLr, { steps: 40, every: 10, tail: 10 })
     expect(c.runs.map(r => r.series)).toEqual(d.runs.map(r => r.series))
+  })
+})
+
+/** Runs with a checkpoint that records every snapshot; checks `done` grows to `total` and the theory is there from the start. */
+async function watched(experiment: Experiment, params: Record<string, string | number | boolean>) {
+  const snapshots: Progress[] = []
+  const result = await experiment.run(resolveConfig(experiment.defaults, params), { checkpoint: snapshot => void snapshots.push(snapshot()) })
+  const done = snapshots.map(p => p.done)
+  for (let i = 1; i < done.length; i++)
+    expect(done[i]).toBeGreaterThanOrEqual(done[i - 1])
+  expect(done[0]).toBe(0)
+  expect(done.at(-1)).toBe(snapshots[0].total)
+  expect(new Set(done).size).toBeGreaterThan(2)
+  expect(snapshots[0].theory).toEqual(result.theory)
+  expect(snapshots.at(-1)!.runs.map(r => r.series)).toEqual(result.runs.map(r => r.series))
+  return { snapshots, result }
+}
+
+/** Throws RunStopped from the `at`-th checkpoint: the run must end with that error and leave no tensor behind. */
+async function stoppedAt(experiment: Experiment, params: Record<string, string | number | boolean>, at: number) {
+  await experiment.run(resolveConfig(experiment.defaults, params))
+  const before = tf.memory().numTensors
+  let calls = 0
+  const run = experiment.run(resolveConfig(experiment.defaults, params), {
+    checkpoint: () => {
+      if (++calls === at)
+        throw new RunStopped()
+    },
+  })
+  await expect(run).rejects.toBeInstanceOf(RunStopped)
+  expect(calls).toBe(at)
+  expect(tf.memory().numTensors).toBe(before)
+}
+
+describe('checkpoints: a slide can watch each run and stop it', () => {
+  const small: Array<[string, Experiment, Record<string, string | number | boolean>]> = [
+    ['effective-lr', effectiveLr, { steps: 60, every: 10, tail: 20 }],
+    ['equilibrium-momentum', equilibriumMomentum, { d: 100, steps: 60, every: 10, tail: 20 }],
+    ['batch-size-noise', batchSizeNoise, { d: 100, steps: 60, every: 10, tail: 20 }],
+    ['low-precision', lowPrecision, { d: 64, steps: 60, every: 10, tail: 20 }],
+    ['relu-rescaling', reluRescaling, { steps: 60, every: 10 }],
+  ]
+  it.each(small)('%s reports growing progress with its theory from the first checkpoint', async (_, experiment, params) => {
+    const { snapshots } = await watched(experiment, params)
+    expect(snapshots[0].runs.length).toBeGreaterThan(0)
+  })
+
+  it.each(small)('%s frees every tensor when a checkpoint throws RunStopped', async (_, experiment, params) => {
+    // The first checkpoint (before any step) and one mid-run.
+    await stoppedAt(experiment, params, 1)
+    await stoppedAt(experiment, params, 4)
   })
 })
