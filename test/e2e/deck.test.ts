@@ -5,7 +5,7 @@ import type { StaticServer } from './serve'
 import { chromium } from 'playwright-chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumArgs } from '../../scripts/chromium.mjs'
-import { chromiumPath, deckDist, sourceSlides } from './deck'
+import { chromiumPath, deckDist, plainText, sourceSlides } from './deck'
 import { serveStatic } from './serve'
 
 const slides = await sourceSlides()
@@ -101,7 +101,7 @@ describe('the built deck', () => {
       const frame = page.locator(`[data-slidev-no="${slide.no}"]`)
       await frame.waitFor({ state: 'visible' })
       for (const part of slide.titleText)
-        await expect.poll(async () => (await frame.textContent() ?? '').replace(/\s+/g, ' '), { timeout: 10_000 }).toContain(part)
+        await expect.poll(async () => plainText(await frame.textContent() ?? ''), { timeout: 10_000 }).toContain(part)
       // Fonts and KaTeX settle the layout; then nothing may stick out of the slide.
       await page.evaluate(() => document.fonts.ready)
       overflows.push(...(await overflowing(page, slide.no)).map(o => `slide ${slide.no} (${slide.title}): ${o}`))

@@ -36,6 +36,11 @@ export const demoComponents: Record<string, string> = {
   ReluRescalingDemo: 'relu-rescaling',
 }
 
+/** Text as a page shows it: typographic quotes as typed ones, runs of white space as one space. */
+export function plainText(text: string): string {
+  return text.replace(/[\u2018\u2019]/g, '\'').replace(/[\u201C\u201D]/g, '"').replace(/\s+/g, ' ')
+}
+
 /** The slides as Slidev sees them: `src:` includes resolved, hidden and disabled ones left out. */
 export async function sourceSlides(): Promise<SourceSlide[]> {
   const root = resolve('.')
@@ -45,7 +50,7 @@ export async function sourceSlides(): Promise<SourceSlide[]> {
     const content = slide.content ?? ''
     const demos = Object.entries(demoComponents).filter(([tag]) => new RegExp(`<${tag}[\\s/>]`).test(content)).map(([, id]) => id)
     const title = slide.title ?? ''
-    const titleText = title.split(/\$[^$]*\$/).map(part => part.trim()).filter(Boolean)
+    const titleText = title.split(/\$[^$]*\$/).map(part => plainText(part).trim()).filter(Boolean)
     return { no: i + 1, title, titleText, note: slide.note ?? '', content, demos }
   })
 }

@@ -2,7 +2,7 @@
 import type { Buffer } from 'node:buffer'
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { deckPdf, sourceSlides } from './deck'
+import { deckPdf, plainText, sourceSlides } from './deck'
 
 const slides = await sourceSlides()
 
@@ -62,7 +62,7 @@ describe('the exported PDF', () => {
 
   it('holds every slide\'s title on its page', () => {
     for (const slide of slides) {
-      const text = pageText(deckPdf(), slide.no).replace(/\s+/g, ' ')
+      const text = plainText(pageText(deckPdf(), slide.no))
       for (const part of slide.titleText)
         expect(text, `page ${slide.no}`).toContain(part)
     }
