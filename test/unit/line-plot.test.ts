@@ -25,7 +25,7 @@ describe('the line plot', () => {
     // Three points, the first at x = 0 (the left edge of the axis, 68 px in).
     expect(paths[0].attributes('d')).toMatch(/^M68,[\d.]+L[\d.]+,[\d.]+L[\d.]+,[\d.]+$/)
     expect(paths[1].attributes('stroke-dasharray')).toBeTruthy()
-    expect(wrapper.findAll('g.axis text').length).toBeGreaterThan(6)
+    expect(wrapper.findAll('g.plot-axis text').length).toBeGreaterThan(6)
   })
 
   it('skips points it cannot draw instead of breaking the path', () => {

@@ -30,7 +30,7 @@ describe('the contour plot', () => {
       const v = -2 + (352 - py) * 5 / 340
       expect(Math.abs(Math.hypot(u - 1, v - 0.5) - 1)).toBeLessThan(0.01)
     }
-    expect(wrapper.findAll('g.axis text').length).toBeGreaterThan(8)
+    expect(wrapper.findAll('g.plot-axis text').length).toBeGreaterThan(8)
   })
 
   it('draws curves, highlighted levels and markers with notes, and lists them in the legend', () => {

@@ -26,7 +26,7 @@ describe('the field plot', () => {
     })
     expect(wrapper.text()).toContain('x₁')
     expect(wrapper.text()).toContain('x₂')
-    expect(wrapper.findAll('g.axis text').length).toBeGreaterThan(6)
+    expect(wrapper.findAll('g.plot-axis text').length).toBeGreaterThan(6)
     const iso = wrapper.findAll('path.iso')
     expect(iso).toHaveLength(2)
     // f(x, y) = x: every point of the visible part of the 2.5 line has x = 2.5 (the closing edges lie outside the box).
@@ -35,7 +35,7 @@ describe('the field plot', () => {
     inside.forEach(([x]) => expect(x).toBeCloseTo(px(2.5), 0))
     expect(coordinates(iso[1].attributes('d')!).some(([x]) => Math.abs(x - px(7)) < 0.2)).toBe(true)
     // Only labelled levels enter the legend.
-    expect(wrapper.find('.legend').text()).toBe('f = 2.5')
+    expect(wrapper.find('.plot-legend').text()).toBe('f = 2.5')
   })
 
   it('places a grid heatmap under the plot area, half a cell beyond the box on each side', () => {
@@ -77,7 +77,7 @@ describe('the field plot', () => {
     expect(sets[0].attributes('d')!.match(/M/g)).toHaveLength(2)
     expect(sets[1].attributes('fill')).toBe('none')
     expect(wrapper.find('path.arrow-head').exists()).toBe(true)
-    expect(wrapper.find('.legend').text().replace(/\s+/g, ' ')).toBe('ball data w* pull')
+    expect(wrapper.find('.plot-legend').text().replace(/\s+/g, ' ')).toBe('ball data w* pull')
   })
 
   it('widens the box to one unit per pixel on both axes when asked', () => {
