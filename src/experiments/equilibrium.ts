@@ -1,7 +1,7 @@
 /** Scale-invariant weights in equilibrium (science.md sections 5 and 7): SGD, AdamW, and Hyperball against AdamW. */
 import * as tf from '@tensorflow/tfjs-core'
 import { adamwEquilibriumAngle, adamwEquilibriumNorm, hyperballAngle, hyperballMatchingEta, sgdEquilibriumAngle, sgdEquilibriumAngleApprox, sgdEquilibriumNorm, timeToEquilibrium } from '../core/theory'
-import { requireEquilibriumSchedule, runScaleInvariant, runScaleInvariantSideBySide, scaleInvariantCheckpoint, scaleInvariantRunResult } from './scale-invariant'
+import { requireEquilibriumSchedule, runEquilibrium, runScaleInvariantSideBySide, scaleInvariantCheckpoint, scaleInvariantRunResult } from './scale-invariant'
 import { defineExperiment } from './types'
 import { requirePositive, requireUnitInterval } from './validate'
 
@@ -26,17 +26,7 @@ export const sgdEquilibrium = defineExperiment({
       'norm': equilibriumNorm,
       'steps to equilibrium, 1/(eta lambda)': timeToEquilibrium(eta, lambda),
     }
-    const result = await runScaleInvariant({
-      optimizer: { name: 'sgd' },
-      run: { eta, lambda },
-      d,
-      steps: config.steps,
-      tail: config.tail,
-      every: config.every,
-      initialNorm: config.initialNormRatio * equilibriumNorm,
-      seed: config.seed,
-    }, scaleInvariantCheckpoint(hooks, ['SGD'], config.steps, theory))
-    return { id: 'equilibrium-sgd', config, backend: backend(), runs: [scaleInvariantRunResult('SGD', result)], theory }
+    return runEquilibrium({ id: 'equilibrium-sgd', label: 'SGD', optimizer: { name: 'sgd' }, config, equilibriumNorm, theory, hooks })
   },
 })
 
@@ -55,17 +45,7 @@ export const adamwEquilibrium = defineExperiment({
       'norm': equilibriumNorm,
       'steps to equilibrium, 1/(eta lambda)': timeToEquilibrium(eta, lambda),
     }
-    const result = await runScaleInvariant({
-      optimizer: { name: 'adamw', beta1 },
-      run: { eta, lambda },
-      d,
-      steps: config.steps,
-      tail: config.tail,
-      every: config.every,
-      initialNorm: config.initialNormRatio * equilibriumNorm,
-      seed: config.seed,
-    }, scaleInvariantCheckpoint(hooks, ['AdamW'], config.steps, theory))
-    return { id: 'equilibrium-adamw', config, backend: backend(), runs: [scaleInvariantRunResult('AdamW', result)], theory }
+    return runEquilibrium({ id: 'equilibrium-adamw', label: 'AdamW', optimizer: { name: 'adamw', beta1 }, config, equilibriumNorm, theory, hooks })
   },
 })
 

@@ -23,7 +23,7 @@ import {
   timeToEquilibrium,
 } from '../core/theory'
 import { createTrainer } from '../core/trainer'
-import { requireEquilibriumSchedule, runScaleInvariant, scaleInvariantCheckpoint, scaleInvariantRunResult } from './scale-invariant'
+import { requireEquilibriumSchedule, runEquilibrium } from './scale-invariant'
 import { defineExperiment } from './types'
 import { requireInteger, requireNonNegative, requirePositive, requireUnitInterval } from './validate'
 
@@ -293,18 +293,8 @@ export const equilibriumMomentum = defineExperiment({
       // Heavy ball moves like SGD with the learning rate eta/(1 - mu) on this slow scale.
       'steps to equilibrium, (1 - mu)/(eta lambda)': (1 - mu) * timeToEquilibrium(eta, lambda),
     }
-    const result = await runScaleInvariant({
-      optimizer: { name: 'momentum', momentum: mu },
-      run: { eta, lambda },
-      d,
-      steps: config.steps,
-      tail: config.tail,
-      every: config.every,
-      // By default started at the equilibrium norm: it relaxes only over ~(1 - mu)/(eta lambda) = 20k steps.
-      initialNorm: config.initialNormRatio * norm,
-      seed: config.seed,
-    }, scaleInvariantCheckpoint(hooks, [label], config.steps, theory))
-    return { id: 'equilibrium-momentum', config, backend: tf.getBackend(), runs: [scaleInvariantRunResult(label, result)], theory }
+    // By default started at the equilibrium norm: it relaxes only over ~(1 - mu)/(eta lambda) = 20k steps.
+    return runEquilibrium({ id: 'equilibrium-momentum', label, optimizer: { name: 'momentum', momentum: mu }, config, equilibriumNorm: norm, theory, hooks })
   },
 })
 

@@ -20,7 +20,7 @@ import { createRng, normalMatrix } from '../core/random'
 import { gdStableLearningRate, lassoKktViolation, lassoLambdaMax, lassoPath, lassoSolution, ridgeSolution } from '../core/theory'
 import { createTrainer } from '../core/trainer'
 import { defineExperiment } from './types'
-import { requireInteger, requireNonNegative, requirePositive } from './validate'
+import { requireAtLeast, requireInteger, requireNonNegative, requirePositive } from './validate'
 
 // ---------------------------------------------------------------------------
 // Validation: every message starts with the field name.
@@ -393,8 +393,7 @@ export const lambdaSweepExperiment = defineExperiment({
     const { lambdaMin, lambdaMax, count, eta, steps, every, initScale, nTrain, nTest, d, seed } = config
     requirePositive('lambdaMin', lambdaMin)
     requirePositive('lambdaMax', lambdaMax)
-    if (!(lambdaMax >= lambdaMin))
-      throw new Error(`lambdaMax: must be >= lambdaMin = ${lambdaMin}, got ${lambdaMax}`)
+    requireAtLeast('lambdaMax', lambdaMax, 'lambdaMin', lambdaMin)
     requireInteger('count', count, 1)
     requirePositive('eta', eta)
     requireInteger('steps', steps, 1)
@@ -604,8 +603,7 @@ export const regularizationPathsExperiment = defineExperiment({
     requireInteger('count', count, 1)
     requirePositive('minRatio', minRatio)
     requirePositive('maxRatio', maxRatio)
-    if (!(maxRatio >= minRatio))
-      throw new Error(`maxRatio: must be >= minRatio = ${minRatio}, got ${maxRatio}`)
+    requireAtLeast('maxRatio', maxRatio, 'minRatio', minRatio)
     requirePositive('eta', eta)
     requireInteger('steps', steps, 1)
     requireInteger('seed', seed, 0)
@@ -894,8 +892,7 @@ export const l1L2GeometryExperiment = defineExperiment({
     requireNonNegative('lambda', lambda)
     requireNonNegative('lambdaMin', lambdaMin)
     requireNonNegative('lambdaMax', lambdaMax)
-    if (!(lambdaMax >= lambdaMin))
-      throw new Error(`lambdaMax: must be >= lambdaMin = ${lambdaMin}, got ${lambdaMax}`)
+    requireAtLeast('lambdaMax', lambdaMax, 'lambdaMin', lambdaMin)
     requireInteger('count', count, 1)
     requirePositive('eta', eta)
     requireInteger('steps', steps, 1)

@@ -4,7 +4,7 @@
  * The gradient is modelled as a Gaussian at unit norm, projected and divided by ||w||: E||g_unit||^2 = d - 1.
  */
 import type { OptimizerSettings, RunHyper } from '../core/optimizers'
-import type { Progress, RunHooks, RunResult, Series } from './types'
+import type { ExperimentResult, ParamValue, Progress, RunHooks, RunResult, Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
 import { createOptimizer } from '../core/optimizers'
 import { createRng, normalMatrix } from '../core/random'
@@ -214,6 +214,33 @@ export function scaleInvariantCheckpoint(hooks: RunHooks | undefined, labels: st
     runs: series.map((s, i) => ({ label: labels[i], series: scaleInvariantSeries(s) })),
     theory,
   }))
+}
+
+/**
+ * One optimizer on the scale-invariant weight, started at `initialNormRatio` times its predicted equilibrium norm and
+ * measured against `theory`: the body every equilibrium experiment shares.
+ */
+export async function runEquilibrium(spec: {
+  id: string
+  label: string
+  optimizer: OptimizerSettings
+  config: Record<string, ParamValue> & { eta: number, lambda: number, d: number, steps: number, tail: number, every: number, initialNormRatio: number, seed: number }
+  equilibriumNorm: number
+  theory: Record<string, number>
+  hooks?: RunHooks
+}): Promise<ExperimentResult> {
+  const { config, theory } = spec
+  const result = await runScaleInvariant({
+    optimizer: spec.optimizer,
+    run: { eta: config.eta, lambda: config.lambda },
+    d: config.d,
+    steps: config.steps,
+    tail: config.tail,
+    every: config.every,
+    initialNorm: config.initialNormRatio * spec.equilibriumNorm,
+    seed: config.seed,
+  }, scaleInvariantCheckpoint(spec.hooks, [spec.label], config.steps, theory))
+  return { id: spec.id, config, backend: tf.getBackend(), runs: [scaleInvariantRunResult(spec.label, result)], theory }
 }
 
 /** The checks every equilibrium experiment shares; messages start with the field name. */

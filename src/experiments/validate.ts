@@ -32,3 +32,9 @@ export function requireUnitInterval(field: string, value: number): void {
   if (!(Number.isFinite(value) && value >= 0 && value < 1))
     throw new Error(`${field}: must be in [0, 1), got ${value}`)
 }
+
+/** `value` may not be below the field it is bounded by (a range's upper end). */
+export function requireAtLeast(field: string, value: number, lowerField: string, lower: number): void {
+  if (!(value >= lower))
+    throw new Error(`${field}: must be >= ${lowerField} = ${lower}, got ${value}`)
+}
