@@ -1,83 +1,10 @@
 // The static figures of parts 1-5, computed from the formulas the slides state and written to public/figures/a-*.svg:
 //   npx tsx scripts/figures/a-figures.ts
 // Dark ink on a transparent background: the slides invert them in dark mode.
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import type { Frame, Point } from './svg'
+import { arrow, blue, curve, dot, faint, gold, green, ink, line, orange, pink, scale, svg, text } from './svg'
 
-type Point = [number, number]
 type Matrix2 = [[number, number], [number, number]]
-
-const outDir = resolve('public/figures')
-const ink = '#1a1a1a'
-const faint = '#8c8c8c'
-const blue = '#0072b2'
-const orange = '#d55e00'
-const green = '#009e73'
-const pink = '#cc79a7'
-const gold = '#8a6d00'
-const font = `font-family="'Nunito Sans', 'Helvetica Neue', Arial, sans-serif"`
-
-const fmt = (v: number) => Number(v.toFixed(2)).toString()
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-
-/** A linear (or log10) map from a data interval onto a pixel interval. */
-function scale(domain: [number, number], range: [number, number], log = false): (v: number) => number {
-  const f = log ? Math.log10 : (v: number) => v
-  const [d0, d1] = [f(domain[0]), f(domain[1])]
-  return v => range[0] + (f(v) - d0) / (d1 - d0) * (range[1] - range[0])
-}
-
-function path(points: Point[], close = false): string {
-  return points.map(([x, y], i) => `${i ? 'L' : 'M'}${fmt(x)},${fmt(y)}`).join('') + (close ? 'Z' : '')
-}
-
-function text(x: number, y: number, s: string, opts: { size?: number, anchor?: 'start' | 'middle' | 'end', fill?: string, weight?: number, rotate?: number, italic?: boolean, halo?: boolean } = {}): string {
-  const { size = 18, anchor = 'start', fill = ink, weight = 400, rotate, italic = false, halo = false } = opts
-  // A white halo keeps a label readable over contour lines (it turns black with the figure in dark mode).
-  const outline = halo ? ' stroke="#ffffff" stroke-width="5" stroke-linejoin="round" paint-order="stroke"' : ''
-  const transform = rotate === undefined ? '' : ` transform="rotate(${rotate} ${fmt(x)} ${fmt(y)})"`
-  return `<text x="${fmt(x)}" y="${fmt(y)}" font-size="${size}" text-anchor="${anchor}" fill="${fill}" font-weight="${weight}"${italic ? ' font-style="italic"' : ''}${outline}${transform}>${escape(s)}</text>`
-}
-
-function line(a: Point, b: Point, stroke = ink, width = 1.5, dash = ''): string {
-  return `<line x1="${fmt(a[0])}" y1="${fmt(a[1])}" x2="${fmt(b[0])}" y2="${fmt(b[1])}" stroke="${stroke}" stroke-width="${width}"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`
-}
-
-function curve(points: Point[], stroke: string, width = 3, dash = '', close = false): string {
-  return `<path d="${path(points, close)}" fill="none" stroke="${stroke}" stroke-width="${width}" stroke-linejoin="round"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`
-}
-
-function dot(p: Point, fill: string, r = 6): string {
-  return `<circle cx="${fmt(p[0])}" cy="${fmt(p[1])}" r="${r}" fill="${fill}"/>`
-}
-
-/** An arrow from a to b whose head ends exactly at b. */
-function arrow(a: Point, b: Point, stroke: string, width = 3, dash = ''): string {
-  const [dx, dy] = [b[0] - a[0], b[1] - a[1]]
-  const len = Math.hypot(dx, dy)
-  const [ux, uy] = [dx / len, dy / len]
-  const head = 14
-  const base: Point = [b[0] - ux * head, b[1] - uy * head]
-  const left: Point = [base[0] - uy * head * 0.45, base[1] + ux * head * 0.45]
-  const right: Point = [base[0] + uy * head * 0.45, base[1] - ux * head * 0.45]
-  return `${line(a, base, stroke, width, dash)}<path d="${path([b, left, right], true)}" fill="${stroke}"/>`
-}
-
-function svg(name: string, width: number, height: number, body: string, title: string): void {
-  const content = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ${font}>
-<title>${escape(title)}</title>
-${body}
-</svg>
-`
-  writeFileSync(join(outDir, name), content)
-  console.log(`wrote public/figures/${name}`)
-}
-
-interface Frame {
-  x: (v: number) => number
-  y: (v: number) => number
-  body: string
-}
 
 /** A plot frame with ticks and axis labels; returns the maps so that curves can be drawn into it. */
 function frame(opts: {
@@ -515,7 +442,6 @@ function dampingFigure(): void {
   svg('a-damping.svg', 520, 362, body, 'Damping ratio of heavy-ball momentum against the decay strength for a flat and a steep direction: it falls as lambda grows')
 }
 
-mkdirSync(outDir, { recursive: true })
 overfitFigure()
 unitBallsFigure()
 contactFigure()

@@ -3,85 +3,13 @@
 //   npx tsx scripts/figures/b-figures.ts
 // Dark ink on a transparent background: the chapter layout inverts them in dark mode.
 import type { ExperimentResult, Series } from '../../src/experiments/types'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import type { Frame, Point } from './svg'
 import * as tf from '@tensorflow/tfjs-core'
 import { initBackend } from '../../src/core/backend'
 import { ridge1dLambdaStar, ridge1dMean, ridge1dMse } from '../../src/core/theory'
 import { findExperiment } from '../../src/experiments/registry'
 import { resolveConfig } from '../../src/experiments/types'
-
-type Point = [number, number]
-
-const outDir = resolve('public/figures')
-const ink = '#1a1a1a'
-const faint = '#8c8c8c'
-const blue = '#0072b2'
-const orange = '#d55e00'
-const green = '#009e73'
-const pink = '#cc79a7'
-const font = `font-family="'Nunito Sans', 'Helvetica Neue', Arial, sans-serif"`
-
-const fmt = (v: number) => Number(v.toFixed(2)).toString()
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-
-function scale(domain: [number, number], range: [number, number], log = false): (v: number) => number {
-  const f = log ? Math.log10 : (v: number) => v
-  const [d0, d1] = [f(domain[0]), f(domain[1])]
-  return v => range[0] + (f(v) - d0) / (d1 - d0) * (range[1] - range[0])
-}
-
-function path(points: Point[]): string {
-  return points.map(([x, y], i) => `${i ? 'L' : 'M'}${fmt(x)},${fmt(y)}`).join('')
-}
-
-interface TextOptions { size?: number, anchor?: 'start' | 'middle' | 'end', fill?: string, weight?: number, rotate?: number, italic?: boolean }
-
-function text(x: number, y: number, s: string, opts: TextOptions = {}): string {
-  const { size = 18, anchor = 'start', fill = ink, weight = 400, rotate, italic = false } = opts
-  const transform = rotate === undefined ? '' : ` transform="rotate(${rotate} ${fmt(x)} ${fmt(y)})"`
-  return `<text x="${fmt(x)}" y="${fmt(y)}" font-size="${size}" text-anchor="${anchor}" fill="${fill}" font-weight="${weight}"${italic ? ' font-style="italic"' : ''}${transform}>${escape(s)}</text>`
-}
-
-function line(a: Point, b: Point, stroke = ink, width = 1.5, dash = ''): string {
-  return `<line x1="${fmt(a[0])}" y1="${fmt(a[1])}" x2="${fmt(b[0])}" y2="${fmt(b[1])}" stroke="${stroke}" stroke-width="${width}"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`
-}
-
-function curve(points: Point[], stroke: string, width = 3, dash = ''): string {
-  return `<path d="${path(points)}" fill="none" stroke="${stroke}" stroke-width="${width}" stroke-linejoin="round"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`
-}
-
-function dot(p: Point, fill: string, r = 6): string {
-  return `<circle cx="${fmt(p[0])}" cy="${fmt(p[1])}" r="${r}" fill="${fill}"/>`
-}
-
-/** An arrow from a to b whose head ends exactly at b. */
-function arrow(a: Point, b: Point, stroke: string, width = 3): string {
-  const [dx, dy] = [b[0] - a[0], b[1] - a[1]]
-  const len = Math.hypot(dx, dy)
-  const [ux, uy] = [dx / len, dy / len]
-  const head = 14
-  const base: Point = [b[0] - ux * head, b[1] - uy * head]
-  const left: Point = [base[0] - uy * head * 0.45, base[1] + ux * head * 0.45]
-  const right: Point = [base[0] + uy * head * 0.45, base[1] - ux * head * 0.45]
-  return `${line(a, base, stroke, width)}<path d="${path([b, left, right])}Z" fill="${stroke}"/>`
-}
-
-function svg(name: string, width: number, height: number, body: string, title: string): void {
-  const content = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ${font}>
-<title>${escape(title)}</title>
-${body}
-</svg>
-`
-  writeFileSync(join(outDir, name), content)
-  console.log(`wrote public/figures/${name}`)
-}
-
-interface Frame {
-  x: (v: number) => number
-  y: (v: number) => number
-  body: string
-}
+import { arrow, blue, curve, dot, faint, green, ink, line, orange, path, pink, scale, svg, text } from './svg'
 
 /** A plot frame with ticks and axis labels; returns the maps so that curves can be drawn into it. */
 function frame(opts: {
@@ -301,7 +229,6 @@ function etaLambdaFigure(): void {
 }
 
 async function main(): Promise<void> {
-  mkdirSync(outDir, { recursive: true })
   tf.env().set('PROD', true)
   await initBackend('cpu')
   biasVarianceFigure()
