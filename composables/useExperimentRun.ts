@@ -153,9 +153,13 @@ export function useExperimentRun(options: ExperimentRunOptions) {
 
   /** After an error: forget the address's parameters and the seed, and start again. */
   function useDefaults() {
+    const before = JSON.stringify(config.value)
+    userPaused.value = false
     fromAddress.value = {}
     seed.value = Number(experiment.value.defaults.seed ?? 1)
-    reset()
+    // A changed configuration restarts through the watcher below; start here only when nothing changed.
+    if (JSON.stringify(config.value) === before)
+      reset()
   }
 
   function reset() {
