@@ -15,7 +15,9 @@ export function ensureGradients(): Promise<void> {
       await import('@tensorflow/tfjs-core/dist/register_all_gradients')
     }
     catch {
-      await import('@tensorflow/tfjs')
+      // Hidden from Vite's import analysis: found there, it would pre-bundle all of tfjs mid-export and reload the page.
+      const nodeOnly = '@tensorflow/tfjs'
+      await import(/* @vite-ignore */ nodeOnly)
     }
   })()
   return loading
