@@ -220,4 +220,21 @@ describe('the built deck', () => {
     expect(log.foreign).toEqual([])
     await page.close()
   })
+
+  // Slidev's exporter looks for what to wait on once; the print hold (index.html, setup/main.ts) makes sure that
+  // look sees every slide and every demo's `data-waitfor` marker.
+  it('holds a print until every slide has rendered, and only a print', async () => {
+    const { page, log } = await openPage()
+    await page.goto(`${server.url}/?print=true#print`)
+    expect(await page.locator('#print-hold').count(), 'the hold is in the page from its first byte').toBe(1)
+    await page.locator('.slidev-slide-loading').first().waitFor({ state: 'detached', timeout: 60_000 })
+    expect(await page.locator('.slidev-page .slidev-layout').count()).toBe(slides.length)
+    expect(await page.locator('[data-waitfor]').count()).toBe(demoSlides.length)
+    expect(log.errors).toEqual([])
+
+    await page.goto(`${server.url}/#${ridgeSlide.no}`)
+    await page.reload()
+    await page.locator('#print-hold').waitFor({ state: 'detached', timeout: 20_000 })
+    await page.close()
+  })
 })
