@@ -1,4 +1,4 @@
-import type { MaybeRefOrGetter } from 'vue'
+import type { MaybeRefOrGetter, Ref } from 'vue'
 import type { DemoMode } from '../src/core/demo-mode'
 import type { ExperimentResult, ParamValue, Progress } from '../src/experiments/types'
 import { tryOnScopeDispose } from '@vueuse/core'
@@ -24,6 +24,39 @@ export interface ExperimentRunOptions {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * A control's starting value from the address (`?<id>.<name>=<value>`), so a shared link shows its sliders where its
+ * run is; `fallback` when absent or not of the fallback's type (the run then reports the bad value itself).
+ */
+export function fromAddressOr<T extends number | string>(id: string, name: string, fallback: T): T {
+  const raw = addressParams(id)[name]
+  if (raw === undefined)
+    return fallback
+  if (typeof fallback === 'string')
+    return raw as T
+  const value = Number(raw)
+  return (raw.trim() !== '' && Number.isFinite(value) ? value : fallback) as T
+}
+
+/** Per experiment id, how to put its controls back to their defaults ("Reset to defaults"). */
+const controlResets = new Map<string, Set<() => void>>()
+
+/**
+ * A demo's control (slider, choice) for parameter `name` of experiment `id`: it starts from the address, as
+ * `fromAddressOr` does, and goes back to `fallback` when the demo's "Reset to defaults" is pressed.
+ */
+export function useAddressControl<T extends number | string>(id: string, name: string, fallback: T): Ref<T> {
+  const value = ref(fromAddressOr(id, name, fallback)) as Ref<T>
+  const resets = controlResets.get(id) ?? new Set()
+  controlResets.set(id, resets)
+  const reset = () => {
+    value.value = fallback
+  }
+  resets.add(reset)
+  tryOnScopeDispose(() => resets.delete(reset))
+  return value
 }
 
 function addressParams(id: string): Record<string, string> {
@@ -151,10 +184,12 @@ export function useExperimentRun(options: ExperimentRunOptions) {
     }
   }
 
-  /** After an error: forget the address's parameters and the seed, and start again. */
+  /** After an error: forget the address's parameters, put the controls and the seed back, and start again. */
   function useDefaults() {
     const before = JSON.stringify(config.value)
     userPaused.value = false
+    for (const resetControl of controlResets.get(experiment.value.id) ?? [])
+      resetControl()
     fromAddress.value = {}
     seed.value = Number(experiment.value.defaults.seed ?? 1)
     // A changed configuration restarts through the watcher below; start here only when nothing changed.
@@ -196,6 +231,13 @@ export function useExperimentRun(options: ExperimentRunOptions) {
     if (state.value === 'running' || state.value === 'paused')
       state.value = live && !userPaused.value ? 'running' : 'paused'
   }, { immediate: true })
+
+  // A control moved by hand takes over from the address's value for its parameter.
+  watch(() => toValue(options.params ?? {}), (next, previous) => {
+    const moved = Object.keys(next).filter(key => key in fromAddress.value && next[key] !== previous?.[key])
+    if (moved.length > 0)
+      fromAddress.value = Object.fromEntries(Object.entries(fromAddress.value).filter(([key]) => !moved.includes(key)))
+  }, { flush: 'sync' })
 
   // New parameters (a slider, the seed) restart the run from its first step with the same seed stream.
   watch([config, experiment], ([next, nextExperiment], [previous, previousExperiment]) => {

@@ -1,3 +1,4 @@
+import type { Ref } from 'vue'
 // @vitest-environment happy-dom
 // The behaviour every demo shares, on a real experiment (ridge-gd) and the tfjs cpu backend:
 // it trains only when live, pauses, steps, resets, finishes, prints, and reports bad input and divergence.
@@ -8,7 +9,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h, ref } from 'vue'
 import DemoShell from '../../components/demo/DemoShell.vue'
-import { useExperimentRun } from '../../composables/useExperimentRun'
+import { fromAddressOr, useAddressControl, useExperimentRun } from '../../composables/useExperimentRun'
 
 beforeAll(() => {
   tf.env().set('PROD', true)
@@ -122,6 +123,47 @@ describe('a demo on a slide', () => {
     await current.wrapper.find('[role="alert"] button').trigger('click')
     await until(() => ['running', 'done'].includes(current!.state()!) && current!.step() > 0, 'a run with the defaults')
     expect(current.wrapper.find('[role="alert"]').exists()).toBe(false)
+  })
+
+  it('starts its controls from a shared address, and a control moved by hand takes over from it', async () => {
+    window.history.replaceState(null, '', '/?ridge-gd.lambda=2.5&ridge-gd.eta=fast&ridge-gd.optimizer=adamw')
+    expect(fromAddressOr('ridge-gd', 'lambda', 1)).toBe(2.5)
+    expect(fromAddressOr('ridge-gd', 'eta', 0.1), 'not a number: the run reports it, the slider keeps its default').toBe(0.1)
+    expect(fromAddressOr('ridge-gd', 'steps', 300)).toBe(300)
+    expect(fromAddressOr('ridge-gd', 'optimizer', 'sgd')).toBe('adamw')
+
+    current = mountDemo({ mode: 'live', search: '?backend=cpu&ridge-gd.lambda=1' })
+    const metric = () => Number(current!.wrapper.find('[data-demo]').attributes('data-metric'))
+    await until(() => current!.state() === 'done', 'the run of the shared configuration')
+    const shared = metric()
+    current.params.value = { every: 2, lambda: 0.01 }
+    // The smaller lambda from the slider ends at a smaller objective: the address no longer holds the run.
+    await until(() => current!.state() === 'done' && metric() < shared, 'the run of the moved control')
+  })
+
+  it('puts a control that started from a bad address back to its default on "Reset to defaults"', async () => {
+    window.history.replaceState(null, '', '/?backend=cpu&ridge-gd.lambda=-1')
+    let lambda: Ref<number> | undefined
+    const Demo = defineComponent({
+      setup() {
+        lambda = useAddressControl('ridge-gd', 'lambda', 0.5)
+        const run = useExperimentRun({ id: 'ridge-gd', mode: 'live', params: () => ({ lambda: lambda!.value, every: 2 }) })
+        return () => h(DemoShell, { run })
+      },
+    })
+    const wrapper = mount(Demo, { attachTo: document.body })
+    const state = () => wrapper.find('[data-demo]').attributes('data-state')
+    try {
+      expect(lambda!.value, 'the control shows the address value').toBe(-1)
+      await until(() => state() === 'error', 'the error')
+      expect(wrapper.find('[role="alert"]').text()).toMatch(/lambda/)
+      await wrapper.find('[role="alert"] button').trigger('click')
+      expect(lambda!.value).toBe(0.5)
+      await until(() => state() === 'done', 'a run with the default lambda')
+    }
+    finally {
+      wrapper.unmount()
+    }
   })
 
   it('says so when a run diverges, keeps the page alive, and can run again', async () => {
