@@ -18,9 +18,10 @@ function blankPages(pdf) {
   return pages.flatMap((text, i) => text.trim() === '' ? [i + 1] : [])
 }
 
-// Slidev's exporter looks for the demos' `data-waitfor` markers once, as soon as the network is idle. On a busy
-// machine that can come before the app has mounted: nothing is waited for and every page prints blank, with exit
-// code 0. Every slide has a title, so a page with no text is that failure; printing again is then reliable.
+// Slidev's exporter looks for what to wait on once, as soon as the network is idle; a look taken before the slides
+// have rendered waits for nothing and prints blank pages with exit code 0. The print hold (index.html,
+// setup/main.ts) keeps that look until the slides are there; this is the net behind it. Every slide has a title,
+// so a page with no text is that failure, and printing again is then reliable.
 for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
   const result = spawnSync('npx', ['slidev', 'export', '--executable-path', chromium, '--timeout', '120000', ...outputArgs, ...args], {
     stdio: 'inherit',
