@@ -1,10 +1,10 @@
 /**
- * The Chromium half of `npm run bench`: built by Vite into .cache/bench, opened by src/cli/bench.ts, which awaits
+ * The Chromium half of `npm run bench`: built by Vite into .cache/bench, opened by scripts/bench.ts, which awaits
  * `window.__bench`. `?quick=1` asks for fewer repetitions.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { runSuite } from './cases'
-import { measureDemoFrames } from './demos'
+import { runSuite } from '../src/bench/cases'
+import { measureDemoFrames } from '../src/bench/demos'
 // The MLP case uses autodiff.
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 

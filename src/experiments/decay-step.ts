@@ -14,12 +14,12 @@
  * it ends on w_{t+1}; with Adam it does not, at any step.
  */
 import type { BatchedOptimizer, OptimizerName } from '../core/optimizers'
-import type { RegressionData } from './ridge-gd'
+import type { RegressionData } from '../core/ridge'
 import type { Progress, RunResult, Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
 import { createOptimizer } from '../core/optimizers'
 import { createRng } from '../core/random'
-import { ridgeObjective, ridgeSolution } from './ridge-gd'
+import { ridgeObjective, ridgeSolution } from '../core/ridge'
 import { defineExperiment } from './types'
 import { requireInteger, requireNonNegative, requirePositive } from './validate'
 

@@ -1,11 +1,11 @@
 /** Every experiment the lecture shows, by id: the CLI, the tests and the slides look them up here. */
 import type { Experiment, ExperimentResult, Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
+import { createRidgeTrainer, makeRidgeData, ridgeGdDefaults, ridgeObjective, ridgeSolution } from '../core/ridge'
 import { decayStep } from './decay-step'
 import { adamwEquilibrium, hyperball, sgdEquilibrium } from './equilibrium'
 import { modernExperiments } from './modern'
 import { regressionExperiments } from './regression'
-import { createRidgeTrainer, makeRidgeData, ridgeGdDefaults, ridgeObjective, ridgeSolution } from './ridge-gd'
 import { defineExperiment } from './types'
 import { requireInteger, requireNonNegative, requirePositive } from './validate'
 import { viewExperiments } from './views'

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createRidgeTrainer, makeRidgeData, ridgeGdDefaults, ridgeObjective, ridgeSolution } from '../../src/experiments/ridge-gd'
+import { createRidgeTrainer, makeRidgeData, ridgeGdDefaults, ridgeObjective, ridgeSolution } from '../../src/core/ridge'
 import { useCpuBackend } from './setup-tf'
 
 let tf: Awaited<ReturnType<typeof useCpuBackend>>

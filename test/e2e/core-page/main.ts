@@ -6,8 +6,8 @@ import type { BackendName } from '../../../src/core/backend'
 import * as tf from '@tensorflow/tfjs-core'
 import { describeBackend, initBackend, resetBackendChoice } from '../../../src/core/backend'
 import { linearRegression } from '../../../src/core/models'
+import { createRidgeTrainer, makeRidgeData, ridgeGdDefaults } from '../../../src/core/ridge'
 import { createTrainer } from '../../../src/core/trainer'
-import { createRidgeTrainer, makeRidgeData, ridgeGdDefaults } from '../../../src/experiments/ridge-gd'
 
 export interface BackendRun {
   requested: BackendName

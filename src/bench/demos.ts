@@ -2,11 +2,11 @@
  * Per-frame training time of every demo, as the slides pace it: each experiment runs under the same run control
  * as on a slide (8 ms budget, one slice per animation frame) for a few seconds, and each slice's duration is taken.
  */
-import type { Progress } from '../src/experiments/types'
-import { describeBackend, initBackend, resetBackendChoice } from '../src/core/backend'
-import { createRunControl } from '../src/core/run-control'
-import { experiments } from '../src/experiments/registry'
-import { resolveConfig, RunStopped } from '../src/experiments/types'
+import type { Progress } from '../experiments/types'
+import { describeBackend, initBackend, resetBackendChoice } from '../core/backend'
+import { createRunControl } from '../core/run-control'
+import { experiments } from '../experiments/registry'
+import { resolveConfig, RunStopped } from '../experiments/types'
 
 export interface DemoFrames {
   id: string

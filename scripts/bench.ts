@@ -5,12 +5,12 @@
  * to a plain Float64Array version of the same math measured in the same process, and the kernels one step dispatches.
  * Prints the goals as met / not met; asserts nothing.
  */
-import type { BenchReport, CaseResult } from '../../bench/cases'
+import type { BenchReport, CaseResult } from '../src/bench/cases'
 import os from 'node:os'
 import { resolve } from 'node:path'
 import process from 'node:process'
-import { chromiumArgs, ensureBrowserTools } from '../../scripts/chromium.mjs'
-import { serveStatic } from '../../test/e2e/serve'
+import { serveStatic } from '../test/e2e/serve'
+import { chromiumArgs, ensureBrowserTools } from './chromium.mjs'
 
 interface Options {
   quick: boolean
@@ -45,7 +45,7 @@ async function nodeBench(options: Options): Promise<Section> {
   // tfjs-core's own gradient registration is ESM that plain Node cannot load; the union package's Node bundle
   // registers the same gradients (one global registry).
   await import('@tensorflow/tfjs')
-  const { runSuite } = await import('../../bench/cases')
+  const { runSuite } = await import('../src/bench/cases')
   const log = (line: string) => console.log(`  [node] ${line}`)
   const report = await runSuite(`Node ${process.version}`, ['cpu', 'wasm'], { quick: options.quick, log })
   return { title: 'Node', report }

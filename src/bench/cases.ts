@@ -1,17 +1,17 @@
 /**
- * The benchmark cases, shared by `npm run bench` in Node (src/cli/bench.ts) and by the page it opens in Chromium
+ * The benchmark cases, shared by `npm run bench` in Node (scripts/bench.ts) and by the page it opens in Chromium
  * (bench/main.ts). Browser-safe: only tfjs-core and the framework-free core.
  *
  * Every case has a tfjs version and a plain Float64Array version of the same math over the same B runs, so a figure
  * can always be read as a ratio to the typed-array loop measured in the same process.
  */
-import type { BackendName } from '../src/core/backend'
+import type { BackendName } from '../core/backend'
 import * as tf from '@tensorflow/tfjs-core'
-import { describeBackend, initBackend, resetBackendChoice } from '../src/core/backend'
-import { mlp as mlpModel } from '../src/core/models'
-import { createOptimizer } from '../src/core/optimizers'
-import { createRng, normalMatrix } from '../src/core/random'
-import { createRidgeTrainer, makeRidgeData, ridgeGdDefaults } from '../src/experiments/ridge-gd'
+import { describeBackend, initBackend, resetBackendChoice } from '../core/backend'
+import { mlp as mlpModel } from '../core/models'
+import { createOptimizer } from '../core/optimizers'
+import { createRng, normalMatrix } from '../core/random'
+import { createRidgeTrainer, makeRidgeData, ridgeGdDefaults } from '../core/ridge'
 
 // The MLP case differentiates with tf.variableGrads: each entry point registers the gradients its own way
 // (tfjs-core's ESM gradient files load through Vite, not in plain Node).
@@ -80,7 +80,7 @@ export interface BenchOptions {
 
 declare global {
   interface Window {
-    /** Set by bench/main.ts; src/cli/bench.ts awaits it through Playwright. */
+    /** Set by bench/main.ts; scripts/bench.ts awaits it through Playwright. */
     __bench?: Promise<BenchReport>
     __benchLog?: (line: string) => void
   }

@@ -6,8 +6,8 @@
  * Gradient: X^T (X w - y) / n + lambda w, written by hand so a step is a handful of kernels.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { createRng, normalMatrix } from '../core/random'
-import { ridgeSolution as closedFormRidge } from '../core/theory'
+import { createRng, normalMatrix } from './random'
+import { ridgeSolution as closedFormRidge } from './theory'
 
 export interface RidgeGdConfig {
   /** Training examples. */
