@@ -1,21 +1,22 @@
 import type { MaybeRefOrGetter, Ref } from 'vue'
 import type { DemoMode } from '../src/core/demo-mode'
-import type { ExperimentResult, ParamValue, Progress } from '../src/experiments/types'
+import type { ConfigOf, Experiment, ParamSpecs } from '../src/experiments/declare'
+import type { ExperimentResult, ParamValue, Progress, Series } from '../src/experiments/types'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { computed, ref, shallowRef, toValue, watch } from 'vue'
 import { backendNotice, describeBackend, fallBackFrom, initBackend, onContextLost } from '../src/core/backend'
 import { createRunControl } from '../src/core/run-control'
-import { findExperiment } from '../src/experiments/registry'
-import { resolveConfig, RunStopped } from '../src/experiments/types'
+import { parseAddress, resolveConfig } from '../src/experiments/declare'
+import { RunStopped } from '../src/experiments/types'
 
 /** What the tests and the styles read from a demo's root: `data-state`. */
 export type DemoState = 'idle' | 'running' | 'paused' | 'done' | 'diverged' | 'error'
 
-export interface ExperimentRunOptions {
-  /** The experiment's id in the registry; a change starts the new experiment. */
-  id: MaybeRefOrGetter<string>
+export interface ExperimentRunOptions<P extends ParamSpecs, M extends string, T extends string> {
+  /** The declared experiment; a change starts the new one. */
+  experiment: MaybeRefOrGetter<Experiment<P, M, T>>
   /** Parameters over the experiment's defaults; a change restarts the run. */
-  params?: MaybeRefOrGetter<Record<string, ParamValue>>
+  params?: MaybeRefOrGetter<Partial<ConfigOf<P>> | Record<string, ParamValue>>
   /** Whether the demo may train now (from `useDemoMode`). */
   mode: MaybeRefOrGetter<DemoMode>
   /** Milliseconds of training per frame while live. @default 8 */
@@ -27,47 +28,33 @@ function message(error: unknown): string {
 }
 
 /**
- * A control's starting value from the address (`?<id>.<name>=<value>`), so a shared link shows its sliders where its
- * run is; `fallback` when absent or not of the fallback's type (the run then reports the bad value itself).
+ * What the address (`?<id>.<param>=<value>`) sets for an experiment: every value checked against its declaration.
+ * With any bad field, nothing from the address is used (`values` is empty) and `errors` names each bad field.
  */
-export function fromAddressOr<T extends number | string>(id: string, name: string, fallback: T): T {
-  const raw = addressParams(id)[name]
-  if (raw === undefined)
-    return fallback
-  if (typeof fallback === 'string')
-    return raw as T
-  const value = Number(raw)
-  return (raw.trim() !== '' && Number.isFinite(value) ? value : fallback) as T
+export function addressFor(experiment: Experiment): { values: Record<string, ParamValue>, errors: string[] } {
+  return parseAddress(experiment, typeof window === 'undefined' ? '' : window.location.search)
 }
 
 /** Per experiment id, how to put its controls back to their defaults ("Reset to defaults"). */
 const controlResets = new Map<string, Set<() => void>>()
 
 /**
- * A demo's control (slider, choice) for parameter `name` of experiment `id`: it starts from the address, as
- * `fromAddressOr` does, and goes back to `fallback` when the demo's "Reset to defaults" is pressed.
+ * A demo's control (slider, choice) for parameter `name` of `experiment`: it starts from a valid address value, else
+ * from `initial` (the declared default unless the slide chooses another), and goes back to `initial` on the demo's
+ * "Reset to defaults".
  */
-export function useAddressControl<T extends number | string>(id: string, name: string, fallback: T): Ref<T> {
-  const value = ref(fromAddressOr(id, name, fallback)) as Ref<T>
-  const resets = controlResets.get(id) ?? new Set()
-  controlResets.set(id, resets)
+export function useParamControl<P extends ParamSpecs, K extends keyof P & string>(experiment: Experiment<P, string, string>, name: K, initial?: ConfigOf<P>[K]): Ref<ConfigOf<P>[K]> {
+  const fallback = (initial ?? experiment.defaults[name]) as ConfigOf<P>[K]
+  const { values } = addressFor(experiment as unknown as Experiment)
+  const value = ref(name in values ? values[name] : fallback) as Ref<ConfigOf<P>[K]>
+  const resets = controlResets.get(experiment.id) ?? new Set()
+  controlResets.set(experiment.id, resets)
   const reset = () => {
     value.value = fallback
   }
   resets.add(reset)
   tryOnScopeDispose(() => resets.delete(reset))
   return value
-}
-
-function addressParams(id: string): Record<string, string> {
-  if (typeof window === 'undefined')
-    return {}
-  const out: Record<string, string> = {}
-  for (const [key, value] of new URLSearchParams(window.location.search)) {
-    if (key.startsWith(`${id}.`))
-      out[key.slice(id.length + 1)] = value
-  }
-  return out
 }
 
 /**
@@ -77,8 +64,8 @@ function addressParams(id: string): Record<string, string> {
 let printQueue: Promise<unknown> = Promise.resolve()
 
 /** Turns a finished result into the same shape a view draws while the run goes. */
-export function resultProgress(result: ExperimentResult): Progress {
-  const total = Math.max(0, ...result.runs.flatMap(r => Object.values(r.series).map(s => s.at(-1)?.[0] ?? 0)))
+export function resultProgress<M extends string, T extends string>(result: ExperimentResult<M, T>): Progress<M, T> {
+  const total = Math.max(0, ...result.runs.flatMap(r => Object.values<Series | undefined>(r.series).map(s => s?.at(-1)?.[0] ?? 0)))
   return { done: total, total, runs: result.runs, theory: result.theory, extra: result.extra }
 }
 
@@ -86,21 +73,21 @@ export function resultProgress(result: ExperimentResult): Progress {
  * Runs one registered experiment on a slide: starts when the slide is first shown (or printed), pauses while it is
  * not, and offers play, pause, step, reset and a seed. Every demo uses this; none paces its own loop.
  */
-export function useExperimentRun(options: ExperimentRunOptions) {
-  const experiment = computed(() => findExperiment(toValue(options.id)))
+export function useExperimentRun<P extends ParamSpecs, M extends string, T extends string>(options: ExperimentRunOptions<P, M, T>) {
+  const experiment = computed(() => toValue(options.experiment))
   const state = ref<DemoState>('idle')
   const userPaused = ref(false)
   const error = ref('')
   const notice = ref('')
   const backend = ref('')
   const seed = ref(Number(experiment.value.defaults.seed ?? 1))
-  const progress = shallowRef<Progress | undefined>()
-  const result = shallowRef<ExperimentResult | undefined>()
+  const progress = shallowRef<Progress<M, T> | undefined>()
+  const result = shallowRef<ExperimentResult<M, T> | undefined>()
   let started = false
   let stopListening = () => {}
 
   const mode = computed(() => toValue(options.mode))
-  const control = createRunControl({
+  const control = createRunControl<M, T>({
     // Printing waits for the finished run, so it may hold the page longer per frame than a live slide.
     budgetMs: () => mode.value === 'print' ? 100 : options.budgetMs ?? 8,
     onSnapshot: (p) => {
@@ -109,10 +96,13 @@ export function useExperimentRun(options: ExperimentRunOptions) {
     },
   })
 
-  // `?<id>.<param>=value` in the address sets a parameter, so a student can share a configuration.
-  const fromAddress = ref(addressParams(experiment.value.id))
-  if (typeof fromAddress.value.seed === 'string' && Number.isFinite(Number(fromAddress.value.seed)))
-    seed.value = Number(fromAddress.value.seed)
+  // `?<id>.<param>=value` in the address sets a parameter, so a student can share a configuration. A bad field
+  // (unknown, repeated, malformed, out of range) runs nothing: the demo keeps its defaults and names the field.
+  const address = addressFor(experiment.value as unknown as Experiment)
+  const fromAddress = ref<Record<string, ParamValue>>(address.values)
+  const addressErrors = ref(address.errors)
+  if (typeof fromAddress.value.seed === 'number')
+    seed.value = fromAddress.value.seed
   const config = computed(() => {
     const given: Record<string, ParamValue> = { ...toValue(options.params ?? {}), ...fromAddress.value }
     if ('seed' in experiment.value.defaults)
@@ -128,6 +118,11 @@ export function useExperimentRun(options: ExperimentRunOptions) {
     progress.value = undefined
     error.value = ''
     state.value = userPaused.value ? 'paused' : 'running'
+    if (addressErrors.value.length > 0) {
+      state.value = 'error'
+      error.value = `The address sets ${addressErrors.value.length > 1 ? 'parameters' : 'a parameter'} this demo cannot take, so it shows its defaults and has not run. ${addressErrors.value.join('. ')}.`
+      return
+    }
     try {
       await initBackend(new URLSearchParams(window.location.search).get('backend'))
       backend.value = describeBackend()
@@ -135,8 +130,8 @@ export function useExperimentRun(options: ExperimentRunOptions) {
       stopListening()
       stopListening = onContextLost(() => void recover())
       const chosen = experiment.value
-      const resolved = resolveConfig(chosen.defaults, config.value)
-      let done: ExperimentResult
+      const resolved = resolveConfig(chosen, config.value)
+      let done: ExperimentResult<M, T>
       if (mode.value === 'print') {
         const turn = printQueue.then(() => chosen.run(resolved, hooks))
         printQueue = turn.catch(() => {})
@@ -149,7 +144,7 @@ export function useExperimentRun(options: ExperimentRunOptions) {
         return
       result.value = done
       // The run's own unit (steps, epochs) from its last snapshot; the series' x may be lambda instead.
-      const lastTotal = (progress.value as Progress | undefined)?.total
+      const lastTotal = (progress.value as Progress<M, T> | undefined)?.total
       progress.value = lastTotal === undefined ? resultProgress(done) : { ...resultProgress(done), done: lastTotal, total: lastTotal }
       const failed = done.runs.filter(r => r.diverged).map(r => r.label)
       if (failed.length) {
@@ -191,6 +186,7 @@ export function useExperimentRun(options: ExperimentRunOptions) {
     for (const resetControl of controlResets.get(experiment.value.id) ?? [])
       resetControl()
     fromAddress.value = {}
+    addressErrors.value = []
     seed.value = Number(experiment.value.defaults.seed ?? 1)
     // A changed configuration restarts through the watcher below; start here only when nothing changed.
     if (JSON.stringify(config.value) === before)
@@ -233,7 +229,10 @@ export function useExperimentRun(options: ExperimentRunOptions) {
   }, { immediate: true })
 
   // A control moved by hand takes over from the address's value for its parameter.
-  watch(() => toValue(options.params ?? {}), (next, previous) => {
+  // A bad address is set aside as soon as a control is moved: the student has taken over.
+  watch(() => toValue(options.params ?? {}) as Record<string, ParamValue>, (next, previous) => {
+    if (addressErrors.value.length > 0 && JSON.stringify(next) !== JSON.stringify(previous))
+      addressErrors.value = []
     const moved = Object.keys(next).filter(key => key in fromAddress.value && next[key] !== previous?.[key])
     if (moved.length > 0)
       fromAddress.value = Object.fromEntries(Object.entries(fromAddress.value).filter(([key]) => !moved.includes(key)))

@@ -6,7 +6,8 @@ import type { Progress } from '../experiments/types'
 import { describeBackend, initBackend, resetBackendChoice } from '../core/backend'
 import { createRunControl } from '../core/run-control'
 import { experiments } from '../experiments/registry'
-import { resolveConfig, RunStopped } from '../experiments/types'
+import { resolveConfig } from '../experiments/declare'
+import { RunStopped } from '../experiments/types'
 
 export interface DemoFrames {
   id: string
@@ -52,7 +53,7 @@ export async function measureDemoFrames(options: { seconds: number, budgetMs?: n
     let finished = false
     let error: string | undefined
     try {
-      await experiment.run(resolveConfig(experiment.defaults, {}), control.begin())
+      await experiment.run(resolveConfig(experiment, {}), control.begin())
       finished = true
     }
     catch (caught) {

@@ -5,7 +5,7 @@
 import type { Progress, RunHooks } from '../experiments/types'
 import { RunStopped } from '../experiments/types'
 
-export interface RunControlOptions {
+export interface RunControlOptions<M extends string = string, T extends string = string> {
   /** Milliseconds of work before the run yields to the page (a getter may change it, e.g. when printing). @default 8 */
   budgetMs?: number | (() => number)
   /** @default performance.now */
@@ -13,12 +13,12 @@ export interface RunControlOptions {
   /** Resolves at the next chance to draw. @default requestAnimationFrame, or a 0 ms timer without one */
   nextFrame?: () => Promise<void>
   /** Receives the run's state each time it yields. */
-  onSnapshot: (progress: Progress) => void
+  onSnapshot: (progress: Progress<M, T>) => void
 }
 
-export interface RunControl {
+export interface RunControl<M extends string = string, T extends string = string> {
   /** Hooks for a new run; the previous run stops at its next checkpoint. */
-  begin: () => RunHooks
+  begin: () => RunHooks<M, T>
   /** Stops the current run at its next checkpoint. */
   stop: () => void
   /** Whether the run may use frames (the slide is shown, or the page is printing) and the user has not paused it. */
@@ -39,7 +39,7 @@ function defaultNextFrame(): Promise<void> {
   })
 }
 
-export function createRunControl(options: RunControlOptions): RunControl {
+export function createRunControl<M extends string = string, T extends string = string>(options: RunControlOptions<M, T>): RunControl<M, T> {
   const budgetOption = options.budgetMs ?? 8
   const budget = () => typeof budgetOption === 'function' ? budgetOption() : budgetOption
   const now = options.now ?? (() => performance.now())

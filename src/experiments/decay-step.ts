@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { createOptimizer } from '../core/optimizers'
 import { createRng } from '../core/random'
 import { ridgeObjective, ridgeSolution } from '../core/ridge'
-import { defineExperiment } from './types'
+import { defineLegacyExperiment as defineExperiment } from './types'
 import { requireInteger, requireNonNegative, requirePositive } from './validate'
 
 export type Point = [number, number]
@@ -262,3 +262,6 @@ export const decayStep = defineExperiment({
     }
   },
 })
+
+/** Transitional alias: the registry's name for it. */
+export const decayStepExperiment = decayStep

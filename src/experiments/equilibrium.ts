@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { adamwEquilibriumAngle, adamwEquilibriumNorm, hyperballAngle, hyperballMatchingEta, sgdEquilibriumAngle, sgdEquilibriumAngleApprox, sgdEquilibriumNorm, timeToEquilibrium } from '../core/theory'
 import { requireEquilibriumSchedule, runEquilibrium, runScaleInvariantSideBySide, scaleInvariantCheckpoint, scaleInvariantRunResult } from './scale-invariant'
-import { defineExperiment } from './types'
+import { defineLegacyExperiment as defineExperiment } from './types'
 import { requirePositive, requireUnitInterval } from './validate'
 
 const backend = () => tf.getBackend()

@@ -5,7 +5,7 @@
  * lambdas) is one batch: the runs are columns of one [rows, B] tensor.
  */
 import type { ExampleSet } from '../core/trainer'
-import type { Experiment, ExperimentResult, Progress, RunResult, Series } from './types'
+import type { ExperimentResult, Progress, RunResult, Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
 import { circles, spiral } from '../core/datasets'
 import { ensureGradients } from '../core/gradients'
@@ -24,7 +24,7 @@ import {
 } from '../core/theory'
 import { createTrainer } from '../core/trainer'
 import { requireEquilibriumSchedule, runEquilibrium } from './scale-invariant'
-import { defineExperiment } from './types'
+import { defineLegacyExperiment as defineExperiment } from './types'
 import { requireInteger, requireNonNegative, requirePositive, requireUnitInterval } from './validate'
 
 // ---------------------------------------------------------------------------
@@ -657,4 +657,4 @@ export const reluRescaling = defineExperiment({
 })
 
 /** The experiments of this file, for the registry. */
-export const modernExperiments: Experiment[] = [effectiveLr, equilibriumMomentum, batchSizeNoise, lowPrecision, reluRescaling]
+export const modernExperiments = [effectiveLr, equilibriumMomentum, batchSizeNoise, lowPrecision, reluRescaling]

@@ -19,7 +19,7 @@ import { createOptimizer } from '../core/optimizers'
 import { createRng, normalMatrix } from '../core/random'
 import { gdStableLearningRate, lassoKktViolation, lassoLambdaMax, lassoPath, lassoSolution, ridgeSolution } from '../core/theory'
 import { createTrainer } from '../core/trainer'
-import { defineExperiment } from './types'
+import { defineLegacyExperiment as defineExperiment } from './types'
 import { requireAtLeast, requireInteger, requireNonNegative, requirePositive } from './validate'
 
 // ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import {
   ridgeSolution,
 } from '../core/theory'
 import { createTrainer } from '../core/trainer'
-import { defineExperiment } from './types'
+import { defineLegacyExperiment as defineExperiment } from './types'
 import { requireFinite, requireInteger, requireNonNegative, requireOpenInterval, requirePositive } from './validate'
 
 // ---------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h, ref } from 'vue'
 import DemoShell from '../../components/demo/DemoShell.vue'
-import { fromAddressOr, useAddressControl, useExperimentRun } from '../../composables/useExperimentRun'
+import { addressFor, useExperimentRun, useParamControl } from '../../composables/useExperimentRun'
+import { ridgeGdExperiment } from '../../src/experiments/ridge-gd'
 
 beforeAll(() => {
   tf.env().set('PROD', true)
@@ -21,7 +22,7 @@ function mountDemo(options: { mode?: DemoMode, params?: Record<string, ParamValu
   const params = ref<Record<string, ParamValue>>(options.params ?? { every: 2 })
   const Demo = defineComponent({
     setup() {
-      const run = useExperimentRun({ id: 'ridge-gd', mode, params })
+      const run = useExperimentRun({ experiment: ridgeGdExperiment, mode, params })
       return () => h(DemoShell, { run })
     },
   })
@@ -119,18 +120,22 @@ describe('a demo on a slide', () => {
   it('names the bad field of an out-of-range address parameter and recovers with the defaults', async () => {
     current = mountDemo({ mode: 'live', search: '?backend=cpu&ridge-gd.eta=-1' })
     await until(() => current!.state() === 'error', 'the error')
-    expect(current.wrapper.find('[role="alert"]').text()).toMatch(/eta: must be a finite number > 0, got -1/)
+    // The declaration's range, not only the field: the address never ran.
+    expect(current.wrapper.find('[role="alert"]').text()).toMatch(/eta: expected a number in \[0\.001, 5\], got '-1'/)
+    expect(current.step(), 'nothing ran with the bad value').toBe(0)
     await current.wrapper.find('[role="alert"] button').trigger('click')
     await until(() => ['running', 'done'].includes(current!.state()!) && current!.step() > 0, 'a run with the defaults')
     expect(current.wrapper.find('[role="alert"]').exists()).toBe(false)
   })
 
   it('starts its controls from a shared address, and a control moved by hand takes over from it', async () => {
-    window.history.replaceState(null, '', '/?ridge-gd.lambda=2.5&ridge-gd.eta=fast&ridge-gd.optimizer=adamw')
-    expect(fromAddressOr('ridge-gd', 'lambda', 1)).toBe(2.5)
-    expect(fromAddressOr('ridge-gd', 'eta', 0.1), 'not a number: the run reports it, the slider keeps its default').toBe(0.1)
-    expect(fromAddressOr('ridge-gd', 'steps', 300)).toBe(300)
-    expect(fromAddressOr('ridge-gd', 'optimizer', 'sgd')).toBe('adamw')
+    window.history.replaceState(null, '', '/?ridge-gd.lambda=1.5&ridge-gd.steps=200')
+    expect(addressFor(ridgeGdExperiment)).toEqual({ values: { lambda: 1.5, steps: 200 }, errors: [] })
+    window.history.replaceState(null, '', '/?ridge-gd.lambda=1.5&ridge-gd.eta=fast&ridge-gd.optimizer=adamw')
+    // A bad field sets the whole address aside: the controls keep their defaults, and each bad field is named.
+    const { values, errors } = addressFor(ridgeGdExperiment)
+    expect(values).toEqual({})
+    expect(errors).toEqual([expect.stringMatching(/^eta: expected a number/), expect.stringMatching(/^optimizer: not a parameter/)])
 
     current = mountDemo({ mode: 'live', search: '?backend=cpu&ridge-gd.lambda=1' })
     const metric = () => Number(current!.wrapper.find('[data-demo]').attributes('data-metric'))
@@ -146,15 +151,15 @@ describe('a demo on a slide', () => {
     let lambda: Ref<number> | undefined
     const Demo = defineComponent({
       setup() {
-        lambda = useAddressControl('ridge-gd', 'lambda', 0.5)
-        const run = useExperimentRun({ id: 'ridge-gd', mode: 'live', params: () => ({ lambda: lambda!.value, every: 2 }) })
+        lambda = useParamControl(ridgeGdExperiment, 'lambda', 0.5)
+        const run = useExperimentRun({ experiment: ridgeGdExperiment, mode: 'live', params: () => ({ lambda: lambda!.value, every: 2 }) })
         return () => h(DemoShell, { run })
       },
     })
     const wrapper = mount(Demo, { attachTo: document.body })
     const state = () => wrapper.find('[data-demo]').attributes('data-state')
     try {
-      expect(lambda!.value, 'the control shows the address value').toBe(-1)
+      expect(lambda!.value, 'the control keeps its default: the address value is out of range').toBe(0.5)
       await until(() => state() === 'error', 'the error')
       expect(wrapper.find('[role="alert"]').text()).toMatch(/lambda/)
       await wrapper.find('[role="alert"] button').trigger('click')

@@ -1,9 +1,8 @@
-import type { Progress } from '../../src/experiments/types'
-import { execFileSync } from 'node:child_process'
-import * as tf from '@tensorflow/tfjs-core'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { checkConfig, ConfigError, defineExperiment, describeExperiment, parseAddress, resolveConfig, worstCorner } from '../../src/experiments/declare'
 import { experiments, findExperiment } from '../../src/experiments/registry'
-import { resolveConfig, RunStopped } from '../../src/experiments/types'
+import { ridgeGdExperiment } from '../../src/experiments/ridge-gd'
 import { useCpuBackend } from './setup-tf'
 
 beforeAll(async () => {
@@ -12,118 +11,95 @@ beforeAll(async () => {
 
 async function run(id: string, params: Record<string, string | number> = {}) {
   const experiment = findExperiment(id)
-  return experiment.run(resolveConfig(experiment.defaults, params))
+  return experiment.run(resolveConfig(experiment, params))
 }
 
+const cli = (...args: string[]) => execFileSync('npx', ['tsx', 'src/cli/experiment.ts', ...args], { encoding: 'utf8' })
+
 describe('the experiment registry', () => {
-  it('has unique ids and one-line descriptions', () => {
+  it('has unique ids, one file each, and one-line descriptions', () => {
     const ids = experiments.map(e => e.id)
     expect(new Set(ids).size).toBe(ids.length)
     for (const e of experiments)
       expect(e.description).toMatch(/^\S[^\n]{10,}$/)
   })
 
-  it('rejects unknown experiments and parameters, naming them', async () => {
+  it('declares every parameter with a kind, a label, a meaning, and every number with finite bounds around its default', () => {
+    for (const e of experiments) {
+      for (const [name, spec] of Object.entries(e.params)) {
+        const where = `${e.id}.${name}`
+        expect(spec.label, where).toMatch(/\S/)
+        expect(spec.meaning, where).toMatch(/^\S[^\n]{5,}$/)
+        if (spec.kind === 'number' || spec.kind === 'integer' || spec.kind === 'list') {
+          expect(Number.isFinite(spec.min) && Number.isFinite(spec.max), `${where} has finite bounds`).toBe(true)
+          expect(spec.min, where).toBeLessThanOrEqual(spec.max)
+        }
+        if (spec.kind === 'number' || spec.kind === 'integer')
+          expect(spec.default >= spec.min && spec.default <= spec.max, `${where} default inside its bounds`).toBe(true)
+        if (spec.kind === 'choice')
+          expect(spec.options, where).toContain(spec.default)
+      }
+      expect(() => checkConfig(e, e.defaults), `${e.id} accepts its defaults`).not.toThrow()
+      expect(() => checkConfig(e, worstCorner(e)), `${e.id} accepts its worst corner`).not.toThrow()
+      for (const kind of ['metrics', 'theory'] as const) {
+        for (const [id, spec] of Object.entries(e.outputs[kind])) {
+          expect(id, `${e.id} ${kind} ids are identifiers, not sentences`).toMatch(/^[a-z][A-Za-z0-9]*$/)
+          expect(spec.label, `${e.id}.${id}`).toMatch(/\S/)
+        }
+      }
+    }
+  })
+
+  it('refuses a declaration whose number has no upper bound or whose default is outside it', () => {
+    const base = { id: 'x', description: 'a test declaration', outputs: { metrics: {}, theory: {} }, run: async () => ({ id: 'x', config: {}, backend: 'cpu', runs: [], theory: {} }) }
+    expect(() => defineExperiment({ ...base, params: { eta: { kind: 'number', default: 1, min: 0, max: Infinity, label: 'η', meaning: 'learning rate' } } })).toThrow(/x\.eta/)
+    expect(() => defineExperiment({ ...base, params: { eta: { kind: 'number', default: 5, min: 0, max: 1, label: 'η', meaning: 'learning rate' } } })).toThrow(/x\.eta/)
+  })
+
+  it('rejects unknown experiments, unknown, malformed and out-of-range parameters, naming the field and its range', async () => {
     expect(() => findExperiment('nope')).toThrow(/nope/)
-    expect(() => resolveConfig({ eta: 0.1 }, { etta: '1' })).toThrow(/etta/)
-    expect(() => resolveConfig({ eta: 0.1 }, { eta: 'fast' })).toThrow(/eta/)
+    expect(() => resolveConfig(ridgeGdExperiment, { etta: '1' })).toThrow(/^etta: unknown parameter/)
+    expect(() => resolveConfig(ridgeGdExperiment, { eta: 'fast' })).toThrow(/^eta: expected a number in \[0\.001, 5\], got 'fast'/)
+    for (const bad of ['', 'NaN', '1e999', '0x10', 'Infinity', '-1'])
+      expect(() => resolveConfig(ridgeGdExperiment, { eta: bad }), `eta=${bad}`).toThrow(ConfigError)
+    expect(() => resolveConfig(ridgeGdExperiment, { steps: '2.5' })).toThrow(/^steps: expected an integer in \[1, 20000\]/)
+    expect(() => resolveConfig(ridgeGdExperiment, { steps: '1000000' })).toThrow(/^steps: /)
+    // The run itself checks too, whoever calls it.
+    await expect(ridgeGdExperiment.run({ ...ridgeGdExperiment.defaults, lambda: 3000 })).rejects.toThrow(/^lambda: expected a number in \[0, 2\], got 3000/)
+  })
+
+  it('reads an address: good values parse, and any bad field (unknown, repeated, malformed, out of range) sets the whole address aside', () => {
+    const parse = (search: string) => parseAddress(ridgeGdExperiment, search)
+    expect(parse('?ridge-gd.lambda=1.5&ridge-gd.seed=7&other.lambda=9&backend=cpu')).toEqual({ values: { lambda: 1.5, seed: 7 }, errors: [] })
+    const cases: Array<[string, RegExp]> = [
+      ['?ridge-gd.lambda=abc', /^lambda: expected a number in \[0, 2\], got 'abc'$/],
+      ['?ridge-gd.lambda=NaN', /^lambda: /],
+      ['?ridge-gd.lambda=1e999', /^lambda: /],
+      ['?ridge-gd.lambda=', /^lambda: expected a number in \[0, 2\], got ''$/],
+      ['?ridge-gd.lambda=2000', /^lambda: expected a number in \[0, 2\], got '2000'$/],
+      ['?ridge-gd.steps=1000000', /^steps: expected an integer in \[1, 20000\]/],
+      ['?ridge-gd.lambda=1&ridge-gd.lambda=1', /^lambda: given more than once/],
+      ['?ridge-gd.optimizer=adamw', /^optimizer: not a parameter of this demo/],
+      ['?ridge-gd.lambda=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E', /^lambda: expected a number/],
+    ]
+    for (const [search, message] of cases) {
+      const { values, errors } = parse(`${search}&ridge-gd.seed=3`)
+      expect(values, search).toEqual({})
+      expect(errors, search).toHaveLength(1)
+      expect(errors[0], search).toMatch(message)
+    }
   })
 
   it('ridge-gd ends at the closed-form minimum', async () => {
     const result = await run('ridge-gd', { steps: 2000, every: 100 })
+    const minima = [result.theory.minimumNoDecay, result.theory.minimum]
     result.runs.forEach((r, i) => {
-      const minimum = Object.values(result.theory)[i]
-      expect(Math.abs(r.final.objective - minimum) / minimum).toBeLessThan(1e-4)
-    })
-  })
-
-  it('decay-step: identical under SGD, different under Adam, and Adam+L2 reaches the ridge minimum', async () => {
-    const sgd = await run('decay-step', { optimizer: 'sgd' })
-    expect(sgd.runs[1].final['relative distance between the two final weight vectors']).toBeLessThan(1e-5)
-    const adam = await run('decay-step', { optimizer: 'adam-l2', steps: 2000, every: 100 })
-    expect(adam.runs[1].final['relative distance between the two final weight vectors']).toBeGreaterThan(1e-2)
-    const minimum = adam.theory['ridge minimum objective']
-    expect(Math.abs(adam.runs[0].final.objective - minimum) / minimum).toBeLessThan(1e-3)
-    expect(adam.runs[1].final.objective).toBeGreaterThan(minimum * 1.01)
-    await expect(run('decay-step', { optimizer: 'lion' })).rejects.toThrow(/optimizer/)
-  })
-
-  it('equilibrium-sgd measures the angle its theory predicts', async () => {
-    const result = await run('equilibrium-sgd')
-    const measured = result.runs[0].final['angular update (rad)']
-    const predicted = result.theory['angular update (rad)']
-    expect(Math.abs(measured - predicted) / predicted).toBeLessThan(0.02)
-  })
-
-  it('equilibrium-adamw settles at sqrt(2 eta lambda (1-b1)/(1+b1)) and sqrt(eta d/(2 lambda)) from 0.3 times that norm', async () => {
-    // eta lambda = 5e-4 (five times the default) so that 16000 steps are ~8/(eta lambda): norm^2 relaxes like
-    // (1 - eta lambda)^(2t) (e^-14 by the tail), Adam's second moment trails it by ~1/(1 - beta2) = 1000 steps.
-    // 2% as in science.md check 6 (measured 0.4% and 0.1% on the wasm backend).
-    const result = await run('equilibrium-adamw', { eta: 1e-3, lambda: 0.5, d: 1000, steps: 16_000, tail: 2000, every: 500 })
-    const [r] = result.runs
-    expect(Math.abs(r.final['angular update (rad)'] - result.theory['angular update (rad)']) / result.theory['angular update (rad)']).toBeLessThan(0.02)
-    expect(Math.abs(r.final.norm - result.theory.norm) / result.theory.norm).toBeLessThan(0.02)
-    expect(r.series.norm[0][1]).toBeLessThan(0.8 * result.theory.norm)
-  })
-
-  it('hyperball holds its norm at R while AdamW, started there, stays near its equilibrium', async () => {
-    const result = await run('hyperball', { steps: 3000, tail: 1000, every: 1000 })
-    const [adamw, adamh] = result.runs
-    expect(Math.abs(adamh.final.norm - result.theory['Hyperball norm R']) / result.theory['Hyperball norm R']).toBeLessThan(1e-6)
-    expect(Math.abs(adamw.final.norm - result.theory['AdamW norm']) / result.theory['AdamW norm']).toBeLessThan(0.05)
-  })
-
-  it('hyperball: AdamW started below its equilibrium drifts up while Hyperball keeps R and turns by arctan(eta_H)', async () => {
-    const result = await run('hyperball', { d: 500, steps: 2000, tail: 500, every: 500, initialNormRatio: 0.3, etaHScale: 2 })
-    const [adamw, adamh] = result.runs
-    const radius = result.theory['Hyperball norm R']
-    expect(Math.abs(radius / result.theory['AdamW norm'] - 0.3)).toBeLessThan(1e-12)
-    expect(Math.abs(adamh.final.norm - radius) / radius).toBeLessThan(1e-6)
-    expect(adamw.final.norm).toBeGreaterThan(1.2 * radius)
-    // AdamH's direction is nearly orthogonal to W in high dimension: its angle is arctan(eta_H) within 1%.
-    const angle = result.theory['Hyperball angle for orthogonal updates, arctan(eta_H)']
-    expect(Math.abs(result.theory['Hyperball step eta_H'] / result.theory['AdamW angular update (rad)'] - 2)).toBeLessThan(1e-12)
-    expect(Math.abs(adamh.final['angular update (rad)'] - angle) / angle).toBeLessThan(0.01)
-  })
-
-  describe('checkpoints of the equilibrium experiments', () => {
-    const small: Array<[string, Record<string, number>]> = [
-      ['equilibrium-sgd', { d: 100, steps: 60, every: 10, tail: 20 }],
-      ['equilibrium-adamw', { d: 100, steps: 60, every: 10, tail: 20 }],
-      ['hyperball', { d: 100, steps: 60, every: 10, tail: 20 }],
-    ]
-    it.each(small)('%s reports growing progress, with its theory from the first checkpoint', async (id, params) => {
-      const experiment = findExperiment(id)
-      const snapshots: Progress[] = []
-      const result = await experiment.run(resolveConfig(experiment.defaults, params), { checkpoint: snapshot => void snapshots.push(snapshot()) })
-      const done = snapshots.map(p => p.done)
-      expect(done).toEqual(Array.from({ length: 61 }, (_, t) => t))
-      expect(snapshots.every(p => p.total === 60)).toBe(true)
-      expect(snapshots[0].theory).toEqual(result.theory)
-      expect(snapshots.at(-1)!.runs.map(r => r.series)).toEqual(result.runs.map(r => r.series))
-    })
-
-    it.each(small)('%s frees every tensor when a checkpoint throws RunStopped', async (id, params) => {
-      const experiment = findExperiment(id)
-      const config = resolveConfig(experiment.defaults, params)
-      await experiment.run(config)
-      for (const at of [1, 30]) {
-        const before = tf.memory().numTensors
-        let calls = 0
-        const stopped = experiment.run(config, {
-          checkpoint: () => {
-            if (++calls === at)
-              throw new RunStopped()
-          },
-        })
-        await expect(stopped).rejects.toBeInstanceOf(RunStopped)
-        expect(tf.memory().numTensors).toBe(before)
-      }
+      const minimum = minima[i]
+      expect(Math.abs(r.final.objective! - minimum) / minimum).toBeLessThan(1e-4)
     })
   })
 
   it('runs from the command line: list, a summary and JSON', () => {
-    const cli = (...args: string[]) => execFileSync('npx', ['tsx', 'src/cli/experiment.ts', ...args], { encoding: 'utf8' })
     const list = cli('list').trim().split('\n')
     expect(list).toHaveLength(experiments.length)
     experiments.forEach((e, i) => expect(list[i]).toMatch(new RegExp(`^${e.id}\\s+\\S`)))
@@ -132,5 +108,24 @@ describe('the experiment registry', () => {
     expect(json.config.lambda).toBe(1)
     expect(json.backend).toBe('cpu')
     expect(json.runs[0].series.objective.length).toBeGreaterThan(2)
+  })
+
+  it('describes an experiment from its declaration, and exits non-zero on a value out of range, naming the field and its range', () => {
+    const described = JSON.parse(cli('describe', 'ridge-gd', '--json'))
+    expect(described).toEqual(JSON.parse(JSON.stringify(describeExperiment(ridgeGdExperiment))))
+    expect(described.params.lambda).toMatchObject({ kind: 'number', default: 0.5, min: 0, max: 2 })
+    expect(cli('describe', 'ridge-gd')).toMatch(/lambda = 0\.5 {2}a number in \[0, 2\]/)
+    const out = spawnSync('npx', ['tsx', 'src/cli/experiment.ts', 'ridge-gd', '--lambda', '2000'], { encoding: 'utf8' })
+    expect(out.status).toBe(2)
+    expect(out.stderr).toMatch(/lambda: expected a number in \[0, 2\], got '2000'/)
+  })
+
+  it('describes every experiment as JSON, with the fields a reader needs', () => {
+    for (const e of experiments) {
+      const d = JSON.parse(JSON.stringify(describeExperiment(e)))
+      expect(d.id).toBe(e.id)
+      expect(Object.keys(d.params)).toEqual(Object.keys(e.params))
+      expect(d.outputs.metrics).toBeTypeOf('object')
+    }
   })
 })

@@ -1,0 +1,2 @@
+// Transitional: moves here from ./views.ts
+export { adamVsAdamw as adamVsAdamwExperiment } from './views'

@@ -1,0 +1,2 @@
+// Transitional: moves here from ./modern.ts
+export { batchSizeNoise as batchSizeNoiseExperiment } from './modern'

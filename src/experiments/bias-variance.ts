@@ -1,0 +1,2 @@
+// Transitional: moves here from ./views.ts
+export { biasVariance as biasVarianceExperiment } from './views'

@@ -1,0 +1,2 @@
+// Transitional: moves here from ./views.ts
+export { classification as classificationExperiment } from './views'

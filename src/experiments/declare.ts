@@ -1,0 +1,329 @@
+/**
+ * The one declaration of an experiment: what it accepts (parameters with kinds, bounds, labels) and what it reports
+ * (metrics and closed-form values with typed ids). The sliders, the address, the CLI, the README table, the tests
+ * and the bench all read it; nothing else knows a range.
+ */
+import type { ExperimentResult, RunHooks } from './types'
+
+interface ParamBase {
+  /** What a slider or a table shows (plain text, Unicode Greek). */
+  label: string
+  /** One line: what the parameter does. */
+  meaning: string
+  unit?: string
+}
+
+export interface NumberParam extends ParamBase {
+  kind: 'number' | 'integer'
+  default: number
+  /** Both ends are finite and included. */
+  min: number
+  max: number
+  /** A slider's resolution: the step of a linear track, the number of positions of a log one. */
+  step?: number
+  /** How a slider spaces its track. @default 'linear' */
+  scale?: 'linear' | 'log'
+  /** Which end of the range makes the run costlier: the bench's worst corner takes it. */
+  cost?: 'min' | 'max'
+}
+
+export interface ChoiceParam<O extends string = string> extends ParamBase {
+  kind: 'choice'
+  default: O
+  options: readonly O[]
+}
+
+export interface BooleanParam extends ParamBase {
+  kind: 'boolean'
+  default: boolean
+}
+
+/** A comma-separated list of numbers, each within [min, max] (kept as text: the experiment parses it). */
+export interface ListParam extends ParamBase {
+  kind: 'list'
+  default: string
+  min: number
+  max: number
+  integer?: boolean
+  maxLength: number
+  /** Which end makes the run costlier; the worst corner is maxLength copies of it. */
+  cost?: 'min' | 'max'
+}
+
+export type ParamSpec = NumberParam | ChoiceParam | BooleanParam | ListParam
+export type ParamSpecs = Record<string, ParamSpec>
+
+/** The configuration a declaration accepts: numbers, the declared choices, booleans, list text. */
+export type ConfigOf<P extends ParamSpecs> = string extends keyof P ? Record<string, number | string | boolean> : {
+  -readonly [K in keyof P]: P[K] extends ChoiceParam<infer O> ? O : P[K] extends BooleanParam ? boolean : P[K] extends ListParam ? string : number
+}
+
+export interface OutputSpec {
+  label: string
+  unit?: string
+}
+
+export interface OutputSpecs<M extends string = string, T extends string = string> {
+  /** Measured values: the keys of each run's `series` and `final`. */
+  metrics: Record<M, OutputSpec>
+  /** Closed-form values: the keys of `theory`. */
+  theory: Record<T, OutputSpec>
+}
+
+export interface ExperimentDeclaration<P extends ParamSpecs, M extends string, T extends string> {
+  id: string
+  /** One line, shown by `npm run experiment -- list`. */
+  description: string
+  params: P
+  outputs: OutputSpecs<M, T>
+  /** Checks between fields that bounds cannot say (every <= steps, a stable learning rate); throws `field: why`. */
+  check?(config: ConfigOf<P>): void
+  /** The experiment itself: called with a configuration that has passed the bounds and `check`. */
+  run(config: ConfigOf<P>, hooks?: RunHooks<M, T>): Promise<ExperimentResult<M, T>>
+}
+
+/** A declared experiment, as the registry, the slides and the CLI see it. */
+export interface Experiment<P extends ParamSpecs = ParamSpecs, M extends string = string, T extends string = string> extends ExperimentDeclaration<P, M, T> {
+  /** Every parameter at its default. */
+  defaults: ConfigOf<P>
+}
+
+/** A configuration that failed: which field and why (the message starts with the field). */
+export class ConfigError extends Error {
+  constructor(readonly field: string, reason: string) {
+    super(`${field}: ${reason}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const formatNumber = (v: number) => Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)))
+
+/** The range a parameter takes, in words: "a number in [0.01, 30]", "one of sgd, adam". */
+export function describeRange(spec: ParamSpec): string {
+  switch (spec.kind) {
+    case 'number': return `a number in [${formatNumber(spec.min)}, ${formatNumber(spec.max)}]`
+    case 'integer': return `an integer in [${formatNumber(spec.min)}, ${formatNumber(spec.max)}]`
+    case 'choice': return `one of ${spec.options.join(', ')}`
+    case 'boolean': return 'true or false'
+    case 'list': return `1 to ${spec.maxLength} comma-separated ${spec.integer ? 'integers' : 'numbers'} in [${formatNumber(spec.min)}, ${formatNumber(spec.max)}]`
+  }
+}
+
+/** Checks one value against its declaration; returns it in its kind, or throws a ConfigError naming the field. */
+export function checkParam(name: string, spec: ParamSpec, value: unknown): number | string | boolean {
+  const wrong = (): never => {
+    const shown = typeof value === 'string' ? quote(value) : String(value)
+    throw new ConfigError(name, `expected ${describeRange(spec)}, got ${shown}`)
+  }
+  if ((spec as { legacy?: boolean }).legacy)
+    return value as number | string | boolean
+  switch (spec.kind) {
+    case 'number':
+    case 'integer': {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < spec.min || value > spec.max)
+        return wrong()
+      if (spec.kind === 'integer' && !Number.isInteger(value))
+        return wrong()
+      return value
+    }
+    case 'choice':
+      return typeof value === 'string' && spec.options.includes(value) ? value : wrong()
+    case 'boolean':
+      return typeof value === 'boolean' ? value : wrong()
+    case 'list': {
+      if (typeof value !== 'string')
+        return wrong()
+      const parts = value.split(',').map(s => s.trim())
+      if (parts.length < 1 || parts.length > spec.maxLength)
+        return wrong()
+      for (const part of parts) {
+        const v = Number(part)
+        if (part === '' || !Number.isFinite(v) || v < spec.min || v > spec.max || (spec.integer && !Number.isInteger(v)))
+          return wrong()
+      }
+      return value
+    }
+  }
+}
+
+/** Converts text (an address, a command line) to the parameter's kind; throws a ConfigError when it is not one. */
+export function parseParam(name: string, spec: ParamSpec, raw: string | number | boolean): number | string | boolean {
+  if (typeof raw !== 'string')
+    return checkParam(name, spec, raw)
+  try {
+    return parseText(name, spec, raw)
+  }
+  catch (error) {
+    // Say what was typed ('2000', '1e999'), not what it parsed to.
+    throw error instanceof ConfigError ? new ConfigError(name, `expected ${describeRange(spec)}, got ${quote(raw)}`) : error
+  }
+}
+
+const quote = (text: string) => `'${text.length > 40 ? `${text.slice(0, 40)}…` : text}'`
+
+function parseText(name: string, spec: ParamSpec, raw: string): number | string | boolean {
+  const text = raw.trim()
+  switch (spec.kind) {
+    case 'number':
+    case 'integer':
+      // Number('') is 0 and Number('0x10') is 16: accept plain decimal notation only.
+      return checkParam(name, spec, /^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i.test(text) ? Number(text) : raw)
+    case 'boolean':
+      return checkParam(name, spec, text === 'true' ? true : text === 'false' ? false : raw)
+    default:
+      return checkParam(name, spec, text)
+  }
+}
+
+/** Checks a whole configuration: every field within its bounds, no unknown field, then the cross-field checks. */
+export function checkConfig<P extends ParamSpecs>(experiment: Pick<ExperimentDeclaration<P, string, string>, 'params' | 'check'>, config: Record<string, unknown>): ConfigOf<P> {
+  for (const key of Object.keys(config)) {
+    if (!(key in experiment.params))
+      throw new ConfigError(key, `unknown parameter (known: ${Object.keys(experiment.params).join(', ')})`)
+  }
+  const out: Record<string, unknown> = {}
+  for (const [name, spec] of Object.entries(experiment.params)) {
+    if (!(name in config))
+      throw new ConfigError(name, `missing (${describeRange(spec)})`)
+    out[name] = checkParam(name, spec, config[name])
+  }
+  experiment.check?.(out as ConfigOf<P>)
+  return out as ConfigOf<P>
+}
+
+/** The defaults with the given values merged in (text is parsed); throws a ConfigError naming the first bad field. */
+export function resolveConfig<P extends ParamSpecs>(experiment: Experiment<P, string, string>, given: Record<string, string | number | boolean>): ConfigOf<P> {
+  const merged: Record<string, unknown> = { ...experiment.defaults }
+  for (const [key, raw] of Object.entries(given)) {
+    const spec = experiment.params[key]
+    if (!spec)
+      throw new ConfigError(key, `unknown parameter (known: ${Object.keys(experiment.params).join(', ')})`)
+    merged[key] = parseParam(key, spec, raw)
+  }
+  return checkConfig(experiment, merged)
+}
+
+/**
+ * Parameters for experiment `id` from an address's query (`?<id>.<param>=<value>`): the values that parse, and one
+ * message per field that does not (unknown, repeated, malformed or out of range). A caller runs nothing while
+ * there is an error.
+ */
+export function parseAddress(experiment: Experiment, search: string): { values: Record<string, number | string | boolean>, errors: string[] } {
+  const prefix = `${experiment.id}.`
+  const values: Record<string, number | string | boolean> = {}
+  const errors: string[] = []
+  const seen = new Set<string>()
+  for (const [key, raw] of new URLSearchParams(search)) {
+    if (!key.startsWith(prefix))
+      continue
+    const name = key.slice(prefix.length)
+    const spec = Object.hasOwn(experiment.params, name) ? experiment.params[name] : undefined
+    if (!spec) {
+      errors.push(`${name.slice(0, 40)}: not a parameter of this demo (it takes ${Object.keys(experiment.params).join(', ')})`)
+      continue
+    }
+    if (seen.has(name)) {
+      errors.push(`${name}: given more than once in the address`)
+      delete values[name]
+      continue
+    }
+    seen.add(name)
+    try {
+      values[name] = parseParam(name, spec, raw)
+    }
+    catch (error) {
+      errors.push(error instanceof Error ? error.message : String(error))
+    }
+  }
+  if (errors.length === 0) {
+    try {
+      checkConfig(experiment, { ...experiment.defaults, ...values })
+    }
+    catch (error) {
+      errors.push(error instanceof Error ? error.message : String(error))
+    }
+  }
+  return { values: errors.length ? {} : values, errors }
+}
+
+/** The costliest configuration inside the bounds: each parameter with a `cost` at that end, the rest at defaults. */
+export function worstCorner<P extends ParamSpecs>(experiment: Experiment<P, string, string>): ConfigOf<P> {
+  const out: Record<string, unknown> = { ...experiment.defaults }
+  for (const [name, spec] of Object.entries(experiment.params)) {
+    if ((spec.kind === 'number' || spec.kind === 'integer') && spec.cost)
+      out[name] = spec[spec.cost]
+    if (spec.kind === 'list' && spec.cost)
+      out[name] = Array.from({ length: spec.maxLength }, () => spec[spec.cost!]).join(',')
+  }
+  return out as ConfigOf<P>
+}
+
+function assertDeclaration(id: string, params: ParamSpecs): void {
+  for (const [name, spec] of Object.entries(params)) {
+    if (spec.kind === 'number' || spec.kind === 'integer' || spec.kind === 'list') {
+      if (!(Number.isFinite(spec.min) && Number.isFinite(spec.max) && spec.min <= spec.max))
+        throw new Error(`${id}.${name}: the declared range [${spec.min}, ${spec.max}] is not finite and ordered`)
+      if (spec.kind !== 'list' && spec.scale === 'log' && !(spec.min > 0))
+        throw new Error(`${id}.${name}: a log scale needs min > 0`)
+    }
+    checkParam(`${id}.${name}`, spec, spec.default)
+  }
+}
+
+/**
+ * Declares an experiment. The returned `run` checks its configuration against the declaration first, so no body
+ * ever sees a value outside its bounds, whoever calls it.
+ */
+export function defineExperiment<const P extends ParamSpecs, M extends string, T extends string>(declaration: ExperimentDeclaration<P, M, T>): Experiment<P, M, T> {
+  assertDeclaration(declaration.id, declaration.params)
+  const defaults = Object.fromEntries(Object.entries(declaration.params).map(([k, spec]) => [k, spec.default])) as ConfigOf<P>
+  const body = declaration.run
+  const experiment: Experiment<P, M, T> = {
+    ...declaration,
+    defaults,
+    run: (config, hooks) => {
+      let checked: ConfigOf<P>
+      try {
+        checked = checkConfig(declaration, config as Record<string, unknown>)
+      }
+      catch (error) {
+        return Promise.reject(error)
+      }
+      return body(checked, hooks).then((result) => {
+        checkOutputs(declaration.id, declaration.outputs, result)
+        return result
+      })
+    },
+  }
+  return experiment
+}
+
+/** A result may report only declared outputs, and every declared closed form: a renamed id fails every test of it. */
+function checkOutputs(id: string, outputs: OutputSpecs, result: ExperimentResult): void {
+  const undeclared = (kind: 'metrics' | 'theory', keys: string[]) => keys.filter(k => !Object.hasOwn(outputs[kind], k))
+  const metrics = undeclared('metrics', result.runs.flatMap(r => [...Object.keys(r.series), ...Object.keys(r.final)]))
+  const theory = undeclared('theory', Object.keys(result.theory))
+  const missing = Object.keys(outputs.theory).filter(k => !Object.hasOwn(result.theory, k))
+  if (metrics.length || theory.length || missing.length) {
+    throw new Error(`${id}: outputs differ from the declaration (${[
+      metrics.length && `undeclared metrics ${[...new Set(metrics)].join(', ')}`,
+      theory.length && `undeclared theory ${theory.join(', ')}`,
+      missing.length && `declared theory not reported ${missing.join(', ')}`,
+    ].filter(Boolean).join('; ')})`)
+  }
+}
+
+/** Everything a reader needs to call an experiment: `npm run experiment -- describe <id> --json`. */
+export function describeExperiment(experiment: Experiment) {
+  return {
+    id: experiment.id,
+    description: experiment.description,
+    params: experiment.params,
+    outputs: experiment.outputs,
+  }
+}
+
+/** The seed every seeded experiment declares: the slides' seed box and the address use the same range. */
+export function seedParam(value: number): NumberParam {
+  return { kind: 'integer', default: value, min: 0, max: 2 ** 31 - 1, label: 'seed', meaning: 'seed of every random draw (data, initial weights, minibatch order)' }
+}

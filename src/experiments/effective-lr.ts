@@ -1,0 +1,2 @@
+// Transitional: moves here from ./modern.ts
+export { effectiveLr as effectiveLrExperiment } from './modern'

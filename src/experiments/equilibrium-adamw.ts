@@ -1,0 +1,2 @@
+// Transitional: moves here from ./equilibrium.ts
+export { adamwEquilibrium as equilibriumAdamwExperiment } from './equilibrium'

@@ -1,0 +1,2 @@
+// Transitional: moves here from ./equilibrium.ts
+export { hyperball as hyperballExperiment } from './equilibrium'

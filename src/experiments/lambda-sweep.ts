@@ -1,0 +1,2 @@
+// Transitional: moves here from ./regression.ts
+export { lambdaSweepExperiment as lambdaSweepExperiment } from './regression'

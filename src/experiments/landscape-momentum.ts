@@ -1,0 +1,2 @@
+// Transitional: moves here from ./views.ts
+export { landscapeMomentum as landscapeMomentumExperiment } from './views'

@@ -1,0 +1,2 @@
+// Transitional: moves here from ./modern.ts
+export { reluRescaling as reluRescalingExperiment } from './modern'
