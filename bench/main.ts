@@ -4,12 +4,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { runSuite } from '../src/bench/cases'
-import { measureDemoFrames } from '../src/bench/demos'
+import { measureCorners, measureDemoFrames } from '../src/bench/demos'
 // The MLP case uses autodiff.
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 
 async function main() {
-  const quick = new URLSearchParams(window.location.search).get('quick') === '1'
+  const query = new URLSearchParams(window.location.search)
+  const quick = query.get('quick') === '1'
   const status = document.getElementById('status')
   const log = (line: string) => {
     if (status)
@@ -21,6 +22,13 @@ async function main() {
   await import('@tensorflow/tfjs-backend-webgl')
   tf.env().set('SOFTWARE_WEBGL_ENABLED', true)
   const environment = `${navigator.userAgent}, ${navigator.hardwareConcurrency} logical cores`
+  if (query.has('corners')) {
+    // Only the live runs at the declared bounds' corners (`npm run bench -- --corners [ids]`).
+    const ids = query.get('corners') ? query.get('corners')!.split(',') : undefined
+    const corners = await measureCorners({ capSeconds: Number(query.get('cap') ?? 120), ids, log })
+    log('done')
+    return { environment, results: [], unavailable: [], corners }
+  }
   const report = await runSuite(environment, ['webgl', 'wasm', 'cpu'], { quick, log })
   // The backend a deck picks by itself here (software WebGL yields to wasm), as on a lecturer's GPU-less laptop.
   report.demos = await measureDemoFrames({ seconds: quick ? 2 : 5, log })

@@ -1,5 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--node-only | --browser-only]`
+ * `npm run bench -- --corners[=id,id] [--cap seconds]`: each experiment's live run in headless Chromium, to the end,
+ * at its defaults and at the worst corner of its declared bounds (time to finish, worst frame).
  * Model-steps per second of the training core's small steps on every tfjs backend this machine has: cpu and wasm
  * in Node, then webgl, wasm and cpu in headless Chromium (a page built from bench/ with Vite). Each figure sits next
  * to a plain Float64Array version of the same math measured in the same process, and the kernels one step dispatches.
@@ -14,22 +16,32 @@ import { chromiumArgs, ensureBrowserTools } from './chromium.mjs'
 
 interface Options {
   quick: boolean
+  /** Experiment ids for --corners ('' = all), or undefined. */
+  corners?: string
+  cap: number
   node: boolean
   browser: boolean
 }
 
 function parseArgs(argv: string[]): Options {
-  const options = { quick: false, node: true, browser: true }
-  for (const arg of argv) {
+  const options: Options = { quick: false, node: true, browser: true, cap: 120 }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
     if (arg === '--quick')
       options.quick = true
+    else if (arg === '--corners' || arg.startsWith('--corners='))
+      options.corners = arg.split('=')[1] ?? ''
+    else if (arg === '--cap')
+      options.cap = Number(argv[++i])
     else if (arg === '--node-only')
       options.browser = false
     else if (arg === '--browser-only')
       options.node = false
     else
-      throw new Error(`unknown option '${arg}' (use --quick, --node-only, --browser-only)`)
+      throw new Error(`unknown option '${arg}' (use --quick, --node-only, --browser-only, --corners[=ids], --cap s)`)
   }
+  if (options.corners !== undefined)
+    options.node = false
   if (!options.node && !options.browser)
     throw new Error('--node-only and --browser-only exclude each other')
   return options
@@ -93,7 +105,9 @@ async function browserBench(options: Options): Promise<Section> {
         console.log(`  [chromium ${message.type()}] ${message.text()}`)
     })
     await page.exposeFunction('__benchLog', (line: string) => console.log(`  [chromium] ${line}`))
-    await page.goto(`${server.url}/index.html?quick=${options.quick ? 1 : 0}`)
+    const corners = options.corners === undefined ? '' : `&corners=${options.corners}&cap=${options.cap}`
+    await page.goto(`${server.url}/index.html?quick=${options.quick ? 1 : 0}${corners}`)
+    // Corners run every experiment to its end: allow them their time.
     const report = await page.evaluate(() => window.__bench!)
     if (stalls > 0)
       console.log(`  [chromium] ${stalls} WebGL driver messages (read-back stalls) not shown`)
@@ -133,6 +147,14 @@ function table(rows: string[][]): string {
 
 function printSection({ title, report }: Section, options: Options): void {
   console.log(`\n${title}: ${report.environment}`)
+  if (report.results.length > 0)
+    printCases(report)
+  printCorners(report)
+  if (report.demos?.length)
+    printDemos(report, options)
+}
+
+function printCases(report: BenchReport): void {
   console.log('model-steps/s = steps x B per second, median of the timed blocks; plain JS = Float64Array loops, same B, same process,')
   console.log('timed in alternation with tfjs; tfjs/plain = median of the block-by-block ratios;')
   console.log('vs plain = max |w_tfjs - w_plain| / max |w_plain| after 20 steps from the same start (float32 vs float64)')
@@ -144,6 +166,24 @@ function printSection({ title, report }: Section, options: Options): void {
   console.log(table(rows))
   for (const missing of report.unavailable)
     console.log(`unavailable: ${missing}`)
+}
+
+function printCorners(report: BenchReport): void {
+  if (report.corners?.length) {
+    console.log('\nLive runs to the end in headless Chromium (run control, budget 8 ms per frame), at the defaults and at the worst')
+    console.log('corner of the declared bounds (every parameter with a declared cost at its costly end)')
+    const cornerRows = [['demo', 'config', 'backend', 'seconds', 'done', 'worst frame ms', 'p95 ms', 'corner']]
+    for (const c of report.corners) {
+      const differs = c.which === 'default' ? '' : Object.entries(c.config).filter(([k, v]) => v !== report.corners!.find(d => d.id === c.id && d.which === 'default')?.config[k]).map(([k, v]) => `${k}=${v}`).join(' ')
+      cornerRows.push([c.id, c.which, c.error ? `${c.backend}, error: ${c.error}` : c.backend, c.seconds.toFixed(1), `${Math.round(100 * c.progress)}%`, c.max.toFixed(0), c.p95.toFixed(1), differs])
+    }
+    console.log(table(cornerRows))
+    const slow = report.corners.filter(c => c.progress < 1 || c.seconds > 60)
+    console.log(`Goal, every live run within 60 s: ${slow.length === 0 ? 'met' : `not met (${slow.map(c => `${c.id} ${c.which}: ${c.seconds.toFixed(0)} s, ${Math.round(100 * c.progress)}%`).join('; ')})`}`)
+  }
+}
+
+function printDemos(report: BenchReport, options: Options): void {
   if (report.demos?.length) {
     console.log(`\nDemos: training time per animation frame under the slides' run control (budget 8 ms), first ${options.quick ? 2 : 5} s of each default run`)
     const demoRows = [['demo', 'backend', '', 'frames', 'median ms', 'p95 ms', 'max ms', 'done', 'seconds']]
@@ -201,7 +241,8 @@ async function main() {
   }
   for (const section of sections)
     printSection(section, options)
-  printGoals(sections)
+  if (options.corners === undefined)
+    printGoals(sections)
 }
 
 main().catch((error: unknown) => {

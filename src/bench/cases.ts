@@ -70,6 +70,8 @@ export interface BenchReport {
   unavailable: string[]
   /** Per-frame training time of each demo (Chromium only). */
   demos?: import('./demos').DemoFrames[]
+  /** `--corners`: every experiment's live run at its defaults and at its worst corner. */
+  corners?: import('./demos').CornerRun[]
 }
 
 export interface BenchOptions {

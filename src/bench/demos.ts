@@ -2,11 +2,12 @@
  * Per-frame training time of every demo, as the slides pace it: each experiment runs under the same run control
  * as on a slide (8 ms budget, one slice per animation frame) for a few seconds, and each slice's duration is taken.
  */
-import type { Progress } from '../experiments/types'
+import type { Experiment } from '../experiments/declare'
+import type { ParamValue, Progress } from '../experiments/types'
 import { describeBackend, initBackend, resetBackendChoice } from '../core/backend'
 import { createRunControl } from '../core/run-control'
+import { resolveConfig, worstCorner } from '../experiments/declare'
 import { experiments } from '../experiments/registry'
-import { resolveConfig } from '../experiments/declare'
 import { RunStopped } from '../experiments/types'
 
 export interface DemoFrames {
@@ -27,56 +28,85 @@ export interface DemoFrames {
 
 const quantile = (sorted: number[], q: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : Number.NaN
 
+/** Runs one configuration under a slide's run control until it ends or `seconds` pass; times each slice. */
+async function measureRun(experiment: Experiment, config: Record<string, ParamValue>, options: { seconds: number, budgetMs?: number }): Promise<Omit<DemoFrames, 'id' | 'backend'>> {
+  let resumed = performance.now()
+  const slices: number[] = []
+  let last: Progress | undefined
+  const control = createRunControl({
+    budgetMs: options.budgetMs ?? 8,
+    onSnapshot: (p) => {
+      slices.push(performance.now() - resumed)
+      last = p
+    },
+    nextFrame: () => new Promise(resolve => requestAnimationFrame(() => {
+      resumed = performance.now()
+      resolve()
+    })),
+  })
+  control.setAllowed(true)
+  const start = performance.now()
+  const timer = setTimeout(() => control.stop(), options.seconds * 1000)
+  let finished = false
+  let error: string | undefined
+  try {
+    await experiment.run(config, control.begin())
+    finished = true
+  }
+  catch (caught) {
+    if (!(caught instanceof RunStopped))
+      error = caught instanceof Error ? caught.message : String(caught)
+  }
+  clearTimeout(timer)
+  const seconds = (performance.now() - start) / 1000
+  // The first slice includes start-up (data, closed forms, compilation): reported in max, left out of the median.
+  const sorted = slices.slice(1).sort((a, b) => a - b)
+  return {
+    frames: slices.length,
+    median: quantile(sorted, 0.5),
+    p95: quantile(sorted, 0.95),
+    max: Math.max(...slices),
+    progress: finished ? 1 : last && last.total > 0 ? last.done / last.total : 0,
+    seconds,
+    error,
+  }
+}
+
 export async function measureDemoFrames(options: { seconds: number, budgetMs?: number, log?: (line: string) => void }): Promise<DemoFrames[]> {
   resetBackendChoice()
   await initBackend()
   const backend = describeBackend()
   const out: DemoFrames[] = []
   for (const experiment of experiments) {
-    let resumed = performance.now()
-    const slices: number[] = []
-    let last: Progress | undefined
-    const control = createRunControl({
-      budgetMs: options.budgetMs ?? 8,
-      onSnapshot: (p) => {
-        slices.push(performance.now() - resumed)
-        last = p
-      },
-      nextFrame: () => new Promise(resolve => requestAnimationFrame(() => {
-        resumed = performance.now()
-        resolve()
-      })),
-    })
-    control.setAllowed(true)
-    const start = performance.now()
-    const timer = setTimeout(() => control.stop(), options.seconds * 1000)
-    let finished = false
-    let error: string | undefined
-    try {
-      await experiment.run(resolveConfig(experiment, {}), control.begin())
-      finished = true
-    }
-    catch (caught) {
-      if (!(caught instanceof RunStopped))
-        error = caught instanceof Error ? caught.message : String(caught)
-    }
-    clearTimeout(timer)
-    const seconds = (performance.now() - start) / 1000
-    // The first slice includes start-up (data, closed forms, compilation): reported in max, left out of the median.
-    const sorted = slices.slice(1).sort((a, b) => a - b)
-    const row: DemoFrames = {
-      id: experiment.id,
-      backend,
-      frames: slices.length,
-      median: quantile(sorted, 0.5),
-      p95: quantile(sorted, 0.95),
-      max: Math.max(...slices),
-      progress: finished ? 1 : last && last.total > 0 ? last.done / last.total : 0,
-      seconds,
-      error,
-    }
+    const row: DemoFrames = { id: experiment.id, backend, ...await measureRun(experiment, resolveConfig(experiment, {}), options) }
     out.push(row)
-    options.log?.(`${row.id}: ${row.frames} frames, median ${row.median.toFixed(1)} ms, max ${row.max.toFixed(1)} ms${error ? `, error: ${error}` : ''}`)
+    options.log?.(`${row.id}: ${row.frames} frames, median ${row.median.toFixed(1)} ms, max ${row.max.toFixed(1)} ms${row.error ? `, error: ${row.error}` : ''}`)
+  }
+  return out
+}
+
+export interface CornerRun extends DemoFrames {
+  /** 'default' or 'worst corner' (every parameter with a declared cost at its costly end). */
+  which: 'default' | 'worst corner'
+  config: Record<string, ParamValue>
+}
+
+/**
+ * Every experiment's live run, to the end, at its defaults and at the worst corner of its declared bounds: how long
+ * a slide takes to finish it and its longest frame. Runs past `capSeconds` are stopped and reported unfinished.
+ */
+export async function measureCorners(options: { capSeconds: number, ids?: string[], log?: (line: string) => void }): Promise<CornerRun[]> {
+  resetBackendChoice()
+  await initBackend()
+  const backend = describeBackend()
+  const out: CornerRun[] = []
+  for (const experiment of experiments.filter(e => !options.ids || options.ids.includes(e.id))) {
+    for (const which of ['default', 'worst corner'] as const) {
+      const config = which === 'default' ? experiment.defaults : worstCorner(experiment)
+      const row: CornerRun = { id: experiment.id, backend, which, config, ...await measureRun(experiment, config, { seconds: options.capSeconds }) }
+      out.push(row)
+      options.log?.(`${row.id} (${which}): ${row.seconds.toFixed(1)} s, ${Math.round(row.progress * 100)}% done, worst frame ${row.max.toFixed(0)} ms${row.error ? `, error: ${row.error}` : ''}`)
+    }
   }
   return out
 }

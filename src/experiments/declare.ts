@@ -77,9 +77,9 @@ export interface ExperimentDeclaration<P extends ParamSpecs, M extends string, T
   params: P
   outputs: OutputSpecs<M, T>
   /** Checks between fields that bounds cannot say (every <= steps, a stable learning rate); throws `field: why`. */
-  check?(config: ConfigOf<P>): void
+  check?: (config: ConfigOf<P>) => void
   /** The experiment itself: called with a configuration that has passed the bounds and `check`. */
-  run(config: ConfigOf<P>, hooks?: RunHooks<M, T>): Promise<ExperimentResult<M, T>>
+  run: (config: ConfigOf<P>, hooks?: RunHooks<M, T>) => Promise<ExperimentResult<M, T>>
 }
 
 /** A declared experiment, as the registry, the slides and the CLI see it. */
@@ -95,6 +95,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError'
   }
 }
+
+/** A value as typed, cut short: error messages quote what the user gave. */
+const quote = (text: string) => `'${text.length > 40 ? `${text.slice(0, 40)}…` : text}'`
 
 const formatNumber = (v: number) => Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)))
 
@@ -159,15 +162,13 @@ export function parseParam(name: string, spec: ParamSpec, raw: string | number |
   }
 }
 
-const quote = (text: string) => `'${text.length > 40 ? `${text.slice(0, 40)}…` : text}'`
-
 function parseText(name: string, spec: ParamSpec, raw: string): number | string | boolean {
   const text = raw.trim()
   switch (spec.kind) {
     case 'number':
     case 'integer':
       // Number('') is 0 and Number('0x10') is 16: accept plain decimal notation only.
-      return checkParam(name, spec, /^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i.test(text) ? Number(text) : raw)
+      return checkParam(name, spec, /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$/i.test(text) ? Number(text) : raw)
     case 'boolean':
       return checkParam(name, spec, text === 'true' ? true : text === 'false' ? false : raw)
     default:

@@ -11,6 +11,7 @@ import { serveStatic } from './serve'
 const slides = await sourceSlides()
 const demoSlides = slides.filter(s => s.demos.length > 0)
 const ridgeSlide = slides.find(s => s.demos.includes('ridge-gd'))!
+const overfittingSlide = slides.find(s => s.demos.includes('overfitting'))!
 
 let server: StaticServer
 let browser: Browser
@@ -170,6 +171,41 @@ describe('the built deck', () => {
     await page.locator(`[data-slidev-no="${no}"] .demo-reset`).click()
     await page.keyboard.press('ArrowRight')
     await expect.poll(() => page.url()).toMatch(new RegExp(`#/${no + 1}$`))
+    expect(log.errors).toEqual([])
+    await page.close()
+  })
+
+  it('runs nothing from an address out of range (1000x a maximum, a million epochs) or script-like: names the fields, keeps the defaults, stays responsive', async () => {
+    const { page, log } = await openPage()
+    let dialogs = 0
+    page.on('dialog', (dialog) => {
+      dialogs++
+      void dialog.dismiss()
+    })
+    const no = overfittingSlide.no
+    const script = encodeURIComponent('<img src=x onerror=alert(1)>')
+    await page.goto(`${server.url}/?overfitting.lambda=30000&overfitting.epochs=1000000&overfitting.${script}=1#/${no}`)
+    const alert = page.locator(`[data-slidev-no="${no}"] [role="alert"]`)
+    await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toMatch(/lambda: expected a number in \[[^\]]+\], got '30000'/)
+    const text = await alert.textContent() ?? ''
+    expect(text).toMatch(/epochs: expected an integer in \[[^\]]+\], got '1000000'/)
+    expect(text).toContain('<img src=x onerror=alert(1)>: not a parameter of this demo')
+    expect(await page.locator(`[data-slidev-no="${no}"] img[src="x"]`).count(), 'the address is shown as text, never as HTML').toBe(0)
+    expect(await stateOf(page, no)).toBe('error')
+    // Nothing ran: a second later the demo is still at step 0, and its sliders show the defaults.
+    await page.waitForTimeout(1000)
+    expect(await stepOf(page, no)).toBe(0)
+    const sliders = await page.locator(`[data-slidev-no="${no}"] .demo-slider`).allTextContents()
+    expect(sliders.join(' ')).toMatch(/= 3\b/)
+    expect(sliders.join(' ')).toMatch(/= 100\b/)
+    // The page answers: the deck still moves on the arrow key.
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => page.url()).toMatch(new RegExp(`#/${no + 1}$`))
+    await page.keyboard.press('ArrowLeft')
+    // "Reset to defaults" runs the defaults.
+    await alert.locator('button').click()
+    await expect.poll(() => stepOf(page, no), { timeout: 30_000 }).toBeGreaterThan(0)
+    expect(dialogs).toBe(0)
     expect(log.errors).toEqual([])
     await page.close()
   })
