@@ -252,3 +252,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   const finished = computed(() => state.value === 'done')
   return { experiment, state, progress, result, error, notice, backend, seed, userPaused, finished, togglePause, step, reset, useDefaults }
 }
+
+/** Any demo's run, whatever its experiment: what `DemoShell` and other shared parts take. */
+
+export type ExperimentRun = ReturnType<typeof useExperimentRun<any, any, any>>

@@ -2,13 +2,14 @@
 // measurement, from the project's own experiments) and written to public/figures/b-*.svg:
 //   npx tsx scripts/figures/b-figures.ts
 // Dark ink on a transparent background: the chapter layout inverts them in dark mode.
-import type { ExperimentResult, Series } from '../../src/experiments/types'
+import type { Series } from '../../src/experiments/types'
 import type { Frame, Point } from './svg'
 import * as tf from '@tensorflow/tfjs-core'
 import { initBackend } from '../../src/core/backend'
 import { ridge1dLambdaStar, ridge1dMean, ridge1dMse } from '../../src/core/theory'
-import { findExperiment } from '../../src/experiments/registry'
-import { resolveConfig } from '../../src/experiments/types'
+import { adamVsAdamwExperiment } from '../../src/experiments/adam-vs-adamw'
+import { classificationExperiment } from '../../src/experiments/classification'
+import { resolveConfig } from '../../src/experiments/declare'
 import { arrow, blue, curve, dot, faint, green, ink, line, orange, path, pink, scale, svg, text } from './svg'
 
 /** A plot frame with ticks and axis labels; returns the maps so that curves can be drawn into it. */
@@ -42,11 +43,6 @@ function frame(opts: {
 }
 
 const sample = (a: number, b: number, count: number) => Array.from({ length: count }, (_, i) => a + (b - a) * i / (count - 1))
-
-async function runExperiment(id: string, params: Record<string, string> = {}): Promise<ExperimentResult> {
-  const experiment = findExperiment(id)
-  return experiment.run(resolveConfig(experiment.defaults, params))
-}
 
 // ---- part 6: bias^2, variance and MSE of the 1-D ridge estimate against lambda (science.md section 2)
 
@@ -88,11 +84,11 @@ function biasVarianceFigure(): void {
 // ---- part 7: the decay that lambda applies per step to each weight, Adam + L2 against AdamW (adam-vs-adamw)
 
 async function adamDecayFigure(): Promise<void> {
-  const result = await runExperiment('adam-vs-adamw', { lambdas: '0.1' })
-  const scales = [1, 2, 3, 4].map(j => result.theory[`feature scale ${j}`])
+  const result = await adamVsAdamwExperiment.run(resolveConfig(adamVsAdamwExperiment, { lambdas: '0.1' }))
+  const scales = [1, 2, 3, 4].map(j => result.runs[0].final[`featureScaleW${j}`]!)
   const rule = (prefix: string) => {
     const run = result.runs.find(r => r.label.startsWith(prefix))!
-    return scales.map((scale, j): Point => [scale, run.final[`mean effective decay per step, w${j + 1}`]])
+    return scales.map((scale, j): Point => [scale, run.final[`meanEffectiveDecayW${j + 1}`]!])
   }
   const f = frame({
     box: [92, 20, 470, 290],
@@ -125,8 +121,8 @@ async function adamDecayFigure(): Promise<void> {
 // ---- part 8: ||w|| of logistic regression on separable data, without and with decay (classification)
 
 async function normGrowthFigure(): Promise<void> {
-  const result = await runExperiment('classification', { steps: '100000', perDecade: '6' })
-  const norm = (i: number): Series => result.runs[i].series['weight norm ||w||']
+  const result = await classificationExperiment.run(resolveConfig(classificationExperiment, { steps: 100_000, perDecade: 6 }))
+  const norm = (i: number): Series => result.runs[i].series.weightNorm!
   const f = frame({
     box: [70, 20, 470, 290],
     xDomain: [1, 1e5],

@@ -20,8 +20,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { createOptimizer } from '../core/optimizers'
 import { createRng } from '../core/random'
 import { ridgeObjective, ridgeSolution } from '../core/ridge'
-import { defineLegacyExperiment as defineExperiment } from './types'
-import { requireInteger, requireNonNegative, requirePositive } from './validate'
+import { defineExperiment, seedParam } from './declare'
 
 export type Point = [number, number]
 
@@ -94,6 +93,8 @@ export function ellipse(centre: ArrayLike<number>, hessian: [number, number, num
   })
 }
 
+type DecayStepMetric = 'objective' | 'w1' | 'w2' | 'distanceToRidge' | 'finalGap' | 'largestGap' | 'coupledStepGap'
+
 /** What the plane view draws, besides the series: in every snapshot and in the result. */
 export interface DecayStepExtra {
   /** Iterates w_0 .. w_t of the coupled run (index 0) and the decoupled run (index 1). */
@@ -114,21 +115,46 @@ export interface DecayStepExtra {
   w0: Point
 }
 
-export const decayStep = defineExperiment({
+export const decayStepExperiment = defineExperiment({
   id: 'decay-step',
   description: 'Two weights, one start: SGD with an L2 penalty and SGD with decoupled decay take identical steps (shrink + gradient step); Adam + L2 and AdamW do not',
-  defaults: { optimizer: 'sgd', eta: 0.05, lambda: 0.5, steps: 300, every: 1, seed: 1 },
+  params: {
+    optimizer: { kind: 'choice', default: 'sgd', options: ['sgd', 'adam-l2'], label: 'optimizer', meaning: 'sgd: SGD + L2 beside SGDW; adam-l2: Adam + L2 beside AdamW' },
+    // At most 1.5 with eta at most 0.3: the shrink factor 1 - eta lambda stays above 0.5.
+    lambda: { kind: 'number', default: 0.5, min: 0, max: 1.5, step: 0.05, label: 'λ', meaning: 'weight of the penalty (λ/2)‖w‖², or the decoupled decay' },
+    // GD on these data is stable below 2/(h_max + lambda), about 0.5 to 0.9 here: the lesson is the step, not divergence.
+    eta: { kind: 'number', default: 0.05, min: 0.01, max: 0.3, scale: 'log', step: 40, label: 'η', meaning: 'learning rate of both runs' },
+    // The slide takes one step per frame: 3000 steps are 50 s.
+    steps: { kind: 'integer', default: 300, min: 1, max: 3000, label: 'steps', meaning: 'optimizer steps of each run', cost: 'max' },
+    every: { kind: 'integer', default: 1, min: 1, max: 3000, label: 'record every', unit: 'steps', meaning: 'steps between two recorded objective values (the trajectory keeps every step)', cost: 'min' },
+    seed: seedParam(1),
+  },
+  outputs: {
+    metrics: {
+      objective: { label: 'objective J(w) = 1/(2n)‖Xw − y‖² + (λ/2)‖w‖²' },
+      w1: { label: 'final weight w₁' },
+      w2: { label: 'final weight w₂' },
+      distanceToRidge: { label: 'relative distance to the ridge minimiser' },
+      finalGap: { label: 'relative distance between the two final weight vectors' },
+      largestGap: { label: 'largest distance between the two trajectories' },
+      coupledStepGap: { label: 'largest gap: coupled step from the same state vs decoupled step' },
+    },
+    theory: {
+      ridgeMinimum: { label: 'ridge minimum objective' },
+      ridgeW1: { label: 'ridge minimiser w₁' },
+      ridgeW2: { label: 'ridge minimiser w₂' },
+      unpenalisedW1: { label: 'unpenalised minimiser w₁' },
+      unpenalisedW2: { label: 'unpenalised minimiser w₂' },
+      shrinkFactor: { label: 'shrink factor 1 − ηλ' },
+      stableEta: { label: 'GD stable for η below 2/(h_max + λ)' },
+    },
+  },
+  check(config) {
+    if (config.every > config.steps)
+      throw new Error(`every: must be at most steps = ${config.steps}, got ${config.every}`)
+  },
   async run(config, hooks) {
     const { eta, lambda, steps, every, seed } = config
-    if (config.optimizer !== 'sgd' && config.optimizer !== 'adam-l2')
-      throw new Error(`optimizer: expected sgd or adam-l2, got '${config.optimizer}'`)
-    requirePositive('eta', eta)
-    requireNonNegative('lambda', lambda)
-    if (eta * lambda >= 1)
-      throw new Error(`lambda: eta * lambda must be < 1 (the shrink factor 1 - eta lambda would not be positive), got ${eta * lambda}`)
-    requireInteger('steps', steps, 1, 100_000)
-    requireInteger('every', every, 1, steps)
-    requireInteger('seed', seed, -(2 ** 31), 2 ** 31)
     const family = config.optimizer === 'sgd' ? 'sgd' : 'adam'
     const names: [OptimizerName, OptimizerName] = family === 'sgd' ? ['sgd', 'sgdw'] : ['adam-l2', 'adamw']
     const labels: [string, string] = family === 'sgd'
@@ -146,14 +172,14 @@ export const decayStep = defineExperiment({
     const ridgeNorm = Math.hypot(ridge[0], ridge[1])
     const penaltyCircle = Array.from({ length: 129 }, (_, k): Point => [ridgeNorm * Math.cos(k * Math.PI / 64), ridgeNorm * Math.sin(k * Math.PI / 64)])
     const hMax = eigen2(hessian).values[0]
-    const theory: Record<string, number> = {
-      'ridge minimum objective': ridgeObjective(data, ridge, lambda),
-      'ridge w1': ridge[0],
-      'ridge w2': ridge[1],
-      'unpenalised minimiser w1': unpenalised[0],
-      'unpenalised minimiser w2': unpenalised[1],
-      'shrink factor 1 - eta lambda': 1 - eta * lambda,
-      'GD stable for eta below 2/(h_max + lambda)': 2 / (hMax + lambda),
+    const theory = {
+      ridgeMinimum: ridgeObjective(data, ridge, lambda),
+      ridgeW1: ridge[0],
+      ridgeW2: ridge[1],
+      unpenalisedW1: unpenalised[0],
+      unpenalisedW2: unpenalised[1],
+      shrinkFactor: 1 - eta * lambda,
+      stableEta: 2 / (hMax + lambda),
     }
 
     const trajectories: [Point[], Point[]] = [[], []]
@@ -189,7 +215,7 @@ export const decayStep = defineExperiment({
       unpenalised: [unpenalised[0], unpenalised[1]],
       w0: [data.w0[0], data.w0[1]],
     })
-    const snapshot = (t: number): Progress => ({
+    const snapshot = (t: number): Progress<DecayStepMetric, keyof typeof theory> => ({
       done: t,
       total: steps,
       runs: labels.map((label, r) => ({ label, series: { objective: objective[r].slice() } })),
@@ -237,21 +263,21 @@ export const decayStep = defineExperiment({
 
     const finals = trajectories.map(p => p.at(-1)!)
     const gaps = trajectories[0].map((p, t) => Math.hypot(p[0] - trajectories[1][t][0], p[1] - trajectories[1][t][1]))
-    const runs: RunResult[] = labels.map((label, r) => ({
+    const runs: Array<RunResult<DecayStepMetric>> = labels.map((label, r) => ({
       label,
       series: { objective: objective[r] },
       final: {
-        'objective': objective[r].at(-1)![1],
-        'w1': finals[r][0],
-        'w2': finals[r][1],
-        'relative distance to the ridge minimiser': Math.hypot(finals[r][0] - ridge[0], finals[r][1] - ridge[1]) / ridgeNorm,
+        objective: objective[r].at(-1)![1],
+        w1: finals[r][0],
+        w2: finals[r][1],
+        distanceToRidge: Math.hypot(finals[r][0] - ridge[0], finals[r][1] - ridge[1]) / ridgeNorm,
       },
       diverged: diverged || !Number.isFinite(objective[r].at(-1)![1]),
     }))
-    runs[1].final['relative distance between the two final weight vectors'] = gaps.at(-1)! / Math.hypot(...finals[1])
-    runs[1].final['largest distance between the two trajectories'] = Math.max(...gaps)
+    runs[1].final.finalGap = gaps.at(-1)! / Math.hypot(...finals[1])
+    runs[1].final.largestGap = Math.max(...gaps)
     // How far the coupled step from the decoupled run's state lands from that run's next iterate (0 for SGD).
-    runs[1].final['largest gap: coupled step from the same state vs decoupled step'] = Math.max(0, ...coupledFromSame.map((q, k) => Math.hypot(q[0] - trajectories[1][k + 1][0], q[1] - trajectories[1][k + 1][1])))
+    runs[1].final.coupledStepGap = Math.max(0, ...coupledFromSame.map((q, k) => Math.hypot(q[0] - trajectories[1][k + 1][0], q[1] - trajectories[1][k + 1][1])))
     return {
       id: 'decay-step',
       config,
@@ -262,6 +288,3 @@ export const decayStep = defineExperiment({
     }
   },
 })
-
-/** Transitional alias: the registry's name for it. */
-export const decayStepExperiment = decayStep

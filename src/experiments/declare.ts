@@ -53,8 +53,11 @@ export interface ListParam extends ParamBase {
 export type ParamSpec = NumberParam | ChoiceParam | BooleanParam | ListParam
 export type ParamSpecs = Record<string, ParamSpec>
 
-/** The configuration a declaration accepts: numbers, the declared choices, booleans, list text. */
-export type ConfigOf<P extends ParamSpecs> = string extends keyof P ? Record<string, number | string | boolean> : {
+/**
+ * The configuration a declaration accepts: numbers, the declared choices, booleans, list text. An experiment whose
+ * parameters are not known statically (the registry's list) takes any configuration: its run checks it anyway.
+ */
+export type ConfigOf<P extends ParamSpecs> = 0 extends (1 & P) ? any : string extends keyof P ? Record<string, number | string | boolean> : {
   -readonly [K in keyof P]: P[K] extends ChoiceParam<infer O> ? O : P[K] extends BooleanParam ? boolean : P[K] extends ListParam ? string : number
 }
 
@@ -83,9 +86,18 @@ export interface ExperimentDeclaration<P extends ParamSpecs, M extends string, T
 }
 
 /** A declared experiment, as the registry, the slides and the CLI see it. */
-export interface Experiment<P extends ParamSpecs = ParamSpecs, M extends string = string, T extends string = string> extends ExperimentDeclaration<P, M, T> {
+
+export interface Experiment<P extends ParamSpecs = any, M extends string = string, T extends string = string> extends Omit<ExperimentDeclaration<P, M, T>, 'params' | 'check' | 'run'> {
+  params: 0 extends (1 & P) ? ParamSpecs : P
   /** Every parameter at its default. */
   defaults: ConfigOf<P>
+  // Methods, not function properties: TypeScript compares method parameters both ways, so a typed experiment fits
+  // in the registry's list and one with more parameters fits where fewer are expected (EquilibriumDemo).
+  // eslint-disable-next-line ts/method-signature-style
+  check(config: ConfigOf<P>): void
+  /** Checks the configuration against the declaration, then runs. */
+  // eslint-disable-next-line ts/method-signature-style
+  run(config: ConfigOf<P>, hooks?: RunHooks<M, T>): Promise<ExperimentResult<M, T>>
 }
 
 /** A configuration that failed: which field and why (the message starts with the field). */
@@ -118,8 +130,6 @@ export function checkParam(name: string, spec: ParamSpec, value: unknown): numbe
     const shown = typeof value === 'string' ? quote(value) : String(value)
     throw new ConfigError(name, `expected ${describeRange(spec)}, got ${shown}`)
   }
-  if ((spec as { legacy?: boolean }).legacy)
-    return value as number | string | boolean
   switch (spec.kind) {
     case 'number':
     case 'integer': {
@@ -177,7 +187,7 @@ function parseText(name: string, spec: ParamSpec, raw: string): number | string 
 }
 
 /** Checks a whole configuration: every field within its bounds, no unknown field, then the cross-field checks. */
-export function checkConfig<P extends ParamSpecs>(experiment: Pick<ExperimentDeclaration<P, string, string>, 'params' | 'check'>, config: Record<string, unknown>): ConfigOf<P> {
+export function checkConfig<P extends ParamSpecs>(experiment: { params: ParamSpecs, check?: (config: ConfigOf<P>) => void }, config: Record<string, unknown>): ConfigOf<P> {
   for (const key of Object.keys(config)) {
     if (!(key in experiment.params))
       throw new ConfigError(key, `unknown parameter (known: ${Object.keys(experiment.params).join(', ')})`)
@@ -279,10 +289,11 @@ export function defineExperiment<const P extends ParamSpecs, M extends string, T
   assertDeclaration(declaration.id, declaration.params)
   const defaults = Object.fromEntries(Object.entries(declaration.params).map(([k, spec]) => [k, spec.default])) as ConfigOf<P>
   const body = declaration.run
-  const experiment: Experiment<P, M, T> = {
+  const experiment = {
     ...declaration,
     defaults,
-    run: (config, hooks) => {
+    check: (config: ConfigOf<P>) => declaration.check?.(config),
+    run: (config: ConfigOf<P>, hooks?: RunHooks<M, T>) => {
       let checked: ConfigOf<P>
       try {
         checked = checkConfig(declaration, config as Record<string, unknown>)
@@ -296,7 +307,7 @@ export function defineExperiment<const P extends ParamSpecs, M extends string, T
       })
     },
   }
-  return experiment
+  return experiment as Experiment<P, M, T>
 }
 
 /** A result may report only declared outputs, and every declared closed form: a renamed id fails every test of it. */

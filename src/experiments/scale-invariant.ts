@@ -4,10 +4,12 @@
  * The gradient is modelled as a Gaussian at unit norm, projected and divided by ||w||: E||g_unit||^2 = d - 1.
  */
 import type { OptimizerSettings, RunHyper } from '../core/optimizers'
+import type { NumberParam, OutputSpec } from './declare'
 import type { ExperimentResult, ParamValue, Progress, RunHooks, RunResult, Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
 import { createOptimizer } from '../core/optimizers'
 import { createRng, normalMatrix } from '../core/random'
+import { seedParam } from './declare'
 import { requireInteger, requirePositive } from './validate'
 
 export interface ScaleInvariantConfig {
@@ -178,24 +180,26 @@ export async function runScaleInvariant(config: ScaleInvariantConfig, onStep?: S
   return result
 }
 
-/** Metric names of a scale-invariant run, shared by the experiments and the slides. */
-export const scaleInvariantMetrics = { norm: 'norm', angle: 'angular update (rad)', effectiveLearningRate: 'effective learning rate' } as const
+/** What every scale-invariant run reports: the keys of its `series` (and `final`: angle and norm over the tail). */
+export const scaleInvariantMetrics = {
+  angle: { label: 'angular update (angle between w before and after one step)', unit: 'rad' },
+  norm: { label: 'norm ‖w‖' },
+  effectiveLearningRate: { label: 'effective learning rate η/‖w‖²' },
+} satisfies Record<keyof ScaleInvariantSeries, OutputSpec>
 
-/** The series of a run under the metric names the slides read. */
-export function scaleInvariantSeries(series: ScaleInvariantSeries): Record<string, Series> {
-  return {
-    [scaleInvariantMetrics.norm]: series.norm,
-    [scaleInvariantMetrics.angle]: series.angle,
-    [scaleInvariantMetrics.effectiveLearningRate]: series.effectiveLearningRate,
-  }
+export type ScaleInvariantMetric = keyof typeof scaleInvariantMetrics
+
+/** The series of a run under the declared metric ids. */
+export function scaleInvariantSeries(series: ScaleInvariantSeries): Record<ScaleInvariantMetric, Series> {
+  return { norm: series.norm, angle: series.angle, effectiveLearningRate: series.effectiveLearningRate }
 }
 
 /** A finished run: its series and the tail means the tests compare with theory. */
-export function scaleInvariantRunResult(label: string, result: ScaleInvariantResult): RunResult {
+export function scaleInvariantRunResult(label: string, result: ScaleInvariantResult): RunResult<ScaleInvariantMetric> {
   return {
     label,
     series: scaleInvariantSeries(result),
-    final: { [scaleInvariantMetrics.angle]: result.finalAngle, [scaleInvariantMetrics.norm]: result.finalNorm },
+    final: { angle: result.finalAngle, norm: result.finalNorm },
     diverged: !Number.isFinite(result.finalNorm),
   }
 }
@@ -204,11 +208,11 @@ export function scaleInvariantRunResult(label: string, result: ScaleInvariantRes
  * A step hook that reports to a slide's checkpoint: the series so far under `labels`, and the closed forms,
  * known before the first step so the theory lines are drawn from the start.
  */
-export function scaleInvariantCheckpoint(hooks: RunHooks | undefined, labels: string[], total: number, theory: Record<string, number>): ScaleInvariantStepHook | undefined {
+export function scaleInvariantCheckpoint<T extends string>(hooks: RunHooks<ScaleInvariantMetric, T> | undefined, labels: string[], total: number, theory: Record<T, number>): ScaleInvariantStepHook | undefined {
   const checkpoint = hooks?.checkpoint
   if (!checkpoint)
     return undefined
-  return (done, series) => checkpoint((): Progress => ({
+  return (done, series) => checkpoint((): Progress<ScaleInvariantMetric, T> => ({
     done,
     total,
     runs: series.map((s, i) => ({ label: labels[i], series: scaleInvariantSeries(s) })),
@@ -216,19 +220,53 @@ export function scaleInvariantCheckpoint(hooks: RunHooks | undefined, labels: st
   }))
 }
 
+export interface EquilibriumConfig {
+  eta: number
+  lambda: number
+  d: number
+  steps: number
+  tail: number
+  every: number
+  initialNormRatio: number
+  seed: number
+}
+
+type Range = Pick<NumberParam, 'default' | 'min' | 'max'> & Partial<Pick<NumberParam, 'label' | 'meaning'>>
+
+/**
+ * The parameters every equilibrium experiment takes, under the same names and bounds; eta and lambda have each
+ * optimizer's own range (their scales differ by orders of magnitude). `maxSteps` bounds steps and every, `maxTail`
+ * (10 000 unless given) the tail.
+ */
+export function equilibriumParams(o: { eta: Range, lambda: Range, d: number, steps: number, maxSteps: number, maxTail?: number, tail: number, every: number, initialNormRatio: number, seed: number }): Record<keyof EquilibriumConfig, NumberParam> {
+  return {
+    eta: { kind: 'number', scale: 'log', label: 'η', meaning: 'learning rate', ...o.eta },
+    lambda: { kind: 'number', scale: 'log', label: 'λ', meaning: 'weight decay', ...o.lambda },
+    // The default 2000 is the largest: a step's time grows with d, and the closed forms hold from a few hundred.
+    d: { kind: 'integer', default: o.d, min: 2, max: 2000, label: 'd', meaning: 'entries of the scale-invariant weight w', cost: 'max' },
+    steps: { kind: 'integer', default: o.steps, min: 10, max: o.maxSteps, label: 'steps', meaning: 'optimizer steps of the run', cost: 'max' },
+    // Each step of the tail measures its angle (about half again a step's time); the equilibrium slide averages 10 000.
+    tail: { kind: 'integer', default: o.tail, min: 1, max: o.maxTail ?? 10_000, label: 'tail', unit: 'steps', meaning: 'last steps over which the final angle and norm are averaged', cost: 'max' },
+    // Every recorded point reads the weight back: one each step would triple the run's time.
+    every: { kind: 'integer', default: o.every, min: 10, max: o.maxSteps, label: 'record every', unit: 'steps', meaning: 'steps between two recorded points', cost: 'min' },
+    initialNormRatio: { kind: 'number', default: o.initialNormRatio, min: 0.1, max: 10, scale: 'log', label: 'initial ‖w‖ / equilibrium ‖w‖', meaning: 'the start\'s norm as a multiple of the predicted equilibrium norm (1: start there)' },
+    seed: seedParam(o.seed),
+  }
+}
+
 /**
  * One optimizer on the scale-invariant weight, started at `initialNormRatio` times its predicted equilibrium norm and
  * measured against `theory`: the body every equilibrium experiment shares.
  */
-export async function runEquilibrium(spec: {
+export async function runEquilibrium<T extends string>(spec: {
   id: string
   label: string
   optimizer: OptimizerSettings
-  config: Record<string, ParamValue> & { eta: number, lambda: number, d: number, steps: number, tail: number, every: number, initialNormRatio: number, seed: number }
+  config: Record<string, ParamValue> & EquilibriumConfig
   equilibriumNorm: number
-  theory: Record<string, number>
-  hooks?: RunHooks
-}): Promise<ExperimentResult> {
+  theory: Record<T, number>
+  hooks?: RunHooks<ScaleInvariantMetric, T>
+}): Promise<ExperimentResult<ScaleInvariantMetric, T>> {
   const { config, theory } = spec
   const result = await runScaleInvariant({
     optimizer: spec.optimizer,
@@ -243,16 +281,15 @@ export async function runEquilibrium(spec: {
   return { id: spec.id, config, backend: tf.getBackend(), runs: [scaleInvariantRunResult(spec.label, result)], theory }
 }
 
-/** The checks every equilibrium experiment shares; messages start with the field name. */
-export function requireEquilibriumSchedule(config: { eta: number, lambda: number, d: number, steps: number, tail: number, every: number, seed: number, initialNormRatio: number }): void {
-  requirePositive('eta', config.eta)
-  requirePositive('lambda', config.lambda)
+/**
+ * The checks between fields every equilibrium experiment shares (its bounds check each field); messages start with
+ * the field name.
+ */
+export function requireEquilibriumSchedule(config: EquilibriumConfig): void {
   if (!(config.eta * config.lambda < 1))
     throw new Error(`lambda: eta * lambda must be < 1, got ${config.eta * config.lambda}`)
-  requireInteger('d', config.d, 2)
-  requireInteger('steps', config.steps)
-  requireInteger('every', config.every)
-  requireInteger('tail', config.tail, 1, config.steps)
-  requireInteger('seed', config.seed, 0)
-  requirePositive('initialNormRatio', config.initialNormRatio)
+  if (config.tail > config.steps)
+    throw new Error(`tail: must be at most steps = ${config.steps}, got ${config.tail}`)
+  if (config.every > config.steps)
+    throw new Error(`every: must be at most steps = ${config.steps}, got ${config.every}`)
 }

@@ -51,12 +51,3 @@ export class RunStopped extends Error {
 }
 
 export type ParamValue = number | string | boolean
-
-/**
- * @deprecated Transitional: an experiment not yet declared with `defineExperiment` from './declare'; its parameters
- * get unbounded declarations derived from its defaults. Removed once every experiment is declared.
- */
-export function defineLegacyExperiment<C extends Record<string, ParamValue>>(experiment: { id: string, description: string, defaults: C, run: (config: C, hooks?: RunHooks) => Promise<ExperimentResult> }): any {
-  const params = Object.fromEntries(Object.entries(experiment.defaults).map(([k, v]) => [k, { kind: typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : 'choice', legacy: true, default: v, min: -Infinity, max: Infinity, options: [], label: k, meaning: k }]))
-  return { ...experiment, params, outputs: { metrics: {}, theory: {} } }
-}

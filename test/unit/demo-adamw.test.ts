@@ -1,16 +1,17 @@
+import type { AdamVsAdamwExtra } from '../../src/experiments/adam-vs-adamw'
 import type { Progress } from '../../src/experiments/types'
-import type { AdamVsAdamwExtra } from '../../src/experiments/views'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { resolveConfig, RunStopped } from '../../src/experiments/types'
-import { adamVsAdamw } from '../../src/experiments/views'
+import { adamVsAdamwExperiment as adamVsAdamw } from '../../src/experiments/adam-vs-adamw'
+import { resolveConfig } from '../../src/experiments/declare'
+import { RunStopped } from '../../src/experiments/types'
 import { useCpuBackend } from './setup-tf'
 
 beforeAll(async () => {
   await useCpuBackend()
 })
 
-const config = (params: Record<string, string | number> = {}) => resolveConfig(adamVsAdamw.defaults, params)
+const config = (params: Record<string, string | number> = {}) => resolveConfig(adamVsAdamw, params)
 const extraOf = (p: { extra?: Record<string, unknown> }) => p.extra as unknown as AdamVsAdamwExtra
 
 describe('adam-vs-adamw as a live demo', () => {
@@ -18,11 +19,12 @@ describe('adam-vs-adamw as a live demo', () => {
     const seen: Progress[] = []
     const result = await adamVsAdamw.run(config({ lambdas: '0.1', steps: 200, every: 20 }), { checkpoint: snapshot => void seen.push(snapshot()) })
     expect(seen.map(p => p.done)).toEqual(Array.from({ length: 200 }, (_, t) => t + 1))
-    expect(seen[0].theory?.['ridge w1, lambda = 0.1']).toBe(result.theory['ridge w1, lambda = 0.1'])
-    expect(extraOf(seen[0]).ridge[0][0]).toBe(result.theory['ridge w1, lambda = 0.1'])
+    // Each run's closed forms are in its final result; the view has the ridge point in `extra` from the first step.
+    expect(result.runs.map(r => r.final.ridgeW1)).toEqual([0, 1, 2].map(() => extraOf(seen[0]).ridge[0][0]))
+    expect(extraOf(seen[0]).ridge[0][0]).toBe(result.runs[0].final.ridgeW1)
     // All three rules advance at once: every run has as many samples as the others at each checkpoint.
     for (const p of seen) {
-      const lengths = p.runs.map(r => r.series['relative distance to ridge'].length)
+      const lengths = p.runs.map(r => r.series.relativeDistanceToRidge!.length)
       expect(new Set(lengths).size).toBe(1)
       expect(lengths[0]).toBe(Math.floor(p.done / 20))
     }
@@ -58,13 +60,13 @@ describe('adam-vs-adamw as a live demo', () => {
     result.runs.forEach((r, i) => {
       for (let j = 0; j < d; j++) {
         expect(e.runs[i].weights[j]).toBe(r.final[`w${j + 1}`])
-        expect(e.runs[i].meanDecay[j]).toBeCloseTo(r.final[`mean effective decay per step, w${j + 1}`], 12)
+        expect(e.runs[i].meanDecay[j]).toBeCloseTo(r.final[`meanEffectiveDecayW${j + 1}`]!, 12)
       }
     })
     for (const value of adamw.meanDecay)
       expect(value).toBeCloseTo(eta * 0.1, 12)
     for (const value of sgd.meanDecay)
-      expect(value).toBeCloseTo(result.theory['SGD decay per step eta lambda, lambda = 0.1'], 12)
+      expect(value).toBeCloseTo(result.runs[0].final.decayPerStep!, 12)
     // Coupled: the larger the feature scale (gradient), the smaller the decay, over 100x from w1 to wd.
     for (let j = 1; j < d; j++)
       expect(coupled.meanDecay[j]).toBeLessThan(coupled.meanDecay[j - 1])

@@ -1,9 +1,10 @@
+import type { BiasVarianceExtra } from '../../src/experiments/bias-variance'
 import type { Progress } from '../../src/experiments/types'
-import type { BiasVarianceExtra } from '../../src/experiments/views'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { resolveConfig, RunStopped } from '../../src/experiments/types'
-import { biasVariance } from '../../src/experiments/views'
+import { biasVarianceExperiment as biasVariance } from '../../src/experiments/bias-variance'
+import { resolveConfig } from '../../src/experiments/declare'
+import { RunStopped } from '../../src/experiments/types'
 import { useCpuBackend } from './setup-tf'
 
 beforeAll(async () => {
@@ -12,7 +13,7 @@ beforeAll(async () => {
 
 // Fewer replicates and grid points than the slide, so the tests stay quick; the 20k check is in experiments-views.
 const small = { replicates: 4000, perDecade: 2 }
-const config = (params: Record<string, string | number> = {}) => resolveConfig(biasVariance.defaults, { ...small, ...params })
+const config = (params: Record<string, string | number> = {}) => resolveConfig(biasVariance, { ...small, ...params })
 const extraOf = (p: { extra?: Record<string, unknown> }) => p.extra as unknown as BiasVarianceExtra
 const relative = (measured: number, expected: number) => Math.abs(measured - expected) / Math.abs(expected)
 
@@ -29,8 +30,8 @@ describe('bias-variance as a live demo', () => {
     expect(done.at(-1)).toBe(L)
     for (const p of seen) {
       expect(p.total).toBe(L)
-      expect(p.runs[0].series.MSE).toHaveLength(p.done)
-      expect(p.runs[0].series['MSE (theory)'].length).toBeGreaterThan(100)
+      expect(p.runs[0].series.mse).toHaveLength(p.done)
+      expect(p.runs[0].series.mseTheory!.length).toBeGreaterThan(100)
       expect(extraOf(p).histograms.filter(h => h.length > 0)).toHaveLength(p.done)
     }
   })
@@ -55,26 +56,32 @@ describe('bias-variance as a live demo', () => {
     const R = e.replicates
     e.lambdas.forEach((lambda, l) => {
       // Monte Carlo error of an MSE over 4000 draws is about sqrt(2/4000) = 2%; 7% is over three standard errors.
-      expect(relative(sweep.MSE[l][1], result.theory[`MSE, lambda = ${lambda}`])).toBeLessThan(0.07)
-      expect(relative(sweep['mean estimate'][l][1], result.theory[`E[w_hat], lambda = ${lambda}`])).toBeLessThan(0.03)
-      expect(e.means[l]).toBe(sweep['mean estimate'][l][1])
+      expect(sweep.expectedMse![l][0]).toBe(lambda)
+      expect(relative(sweep.mse![l][1], sweep.expectedMse![l][1])).toBeLessThan(0.07)
+      expect(relative(sweep.meanEstimate![l][1], sweep.expectedMean![l][1])).toBeLessThan(0.03)
+      expect(e.means[l]).toBe(sweep.meanEstimate![l][1])
       expect(e.histograms[l].reduce((a, b) => a + b, 0)).toBe(R)
       // The histogram's own mean (bin centres) is within a bin width of the estimates' mean.
       const centreMean = e.histograms[l].reduce((sum, count, k) => sum + count * (e.binLo + (k + 0.5) * e.binWidth), 0) / R
       expect(Math.abs(centreMean - e.means[l])).toBeLessThan(e.binWidth)
-      expect(e.theoryMean[l]).toBe(result.theory[`E[w_hat], lambda = ${lambda}`])
+      expect(e.theoryMean[l]).toBe(sweep.expectedMean![l][1])
     })
     // The dashed curves go through the closed-form values at the grid points.
-    const curve = sweep['MSE (theory)']
+    const curve = sweep.mseTheory!
     const atStar = curve.reduce((best, p) => Math.abs(p[0] - e.lambdaStar) < Math.abs(best[0] - e.lambdaStar) ? p : best)
     expect(Math.abs(Math.log10(atStar[0] / e.lambdaStar))).toBeLessThan(1 / 80)
-    expect(relative(atStar[1], result.theory[`MSE, lambda = ${e.lambdaStar}`])).toBeLessThan(1e-3)
-    expect(result.runs[0].final['max |w_GD - w_closed form| over all replicates']).toBeLessThan(1e-5)
+    expect(relative(atStar[1], sweep.expectedMse![e.lambdas.indexOf(e.lambdaStar)][1])).toBeLessThan(1e-3)
+    expect(result.runs[0].final.maxGdGap).toBeLessThan(1e-5)
   })
 
   it('rejects a bad grid, naming the field', async () => {
-    await expect(biasVariance.run(config({ lambdaMin: 0 }))).rejects.toThrow(/lambdaMin/)
-    await expect(biasVariance.run(config({ lambdaMax: 0.001 }))).rejects.toThrow(/lambdaMax/)
-    await expect(biasVariance.run(config({ perDecade: 500 }))).rejects.toThrow(/perDecade/)
+    // Past resolveConfig: the run checks its configuration itself.
+    const unchecked = (params: Record<string, number>) => ({ ...biasVariance.defaults, ...small, ...params })
+    await expect(biasVariance.run(unchecked({ lambdaMin: 0 }))).rejects.toThrow(/lambdaMin/)
+    await expect(biasVariance.run(unchecked({ lambdaMax: 0.001 }))).rejects.toThrow(/lambdaMax/)
+    await expect(biasVariance.run(unchecked({ perDecade: 500 }))).rejects.toThrow(/perDecade/)
+    // Within every bound but not ordered: the cross-field check.
+    await expect(biasVariance.run(unchecked({ lambdaMin: 0.5, lambdaMax: 0.2 }))).rejects.toThrow(/^lambdaMax: must be > lambdaMin/)
+    expect(() => config({ lambdaMin: 0 })).toThrow(/^lambdaMin: /)
   })
 })

@@ -1,9 +1,10 @@
+import type { ClassificationExtra } from '../../src/experiments/classification'
 import type { Progress } from '../../src/experiments/types'
-import type { Box } from '../../src/experiments/views'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { resolveConfig, RunStopped } from '../../src/experiments/types'
-import { classification, dataBox, probabilityGrid } from '../../src/experiments/views'
+import { classificationExperiment as classification, dataBox, probabilityGrid } from '../../src/experiments/classification'
+import { resolveConfig } from '../../src/experiments/declare'
+import { RunStopped } from '../../src/experiments/types'
 import { useCpuBackend } from './setup-tf'
 
 beforeAll(async () => {
@@ -13,18 +14,11 @@ beforeAll(async () => {
 // What ClassificationDemo runs by default: separable data, lambda = 0.01, 12 points per decade.
 const demo = { perDecade: 12 }
 
-interface ClassificationExtra {
-  x: Float64Array
-  labels: Int32Array
-  box: Box
-  thetas: Float64Array[]
-}
-
 describe('classification as a live demo', () => {
   it('reports chunks growing with t (2% of the steps so far, at most 25) with the weights a field view draws', async () => {
     const done: number[] = []
     let last: Progress | undefined
-    const result = await classification.run(resolveConfig(classification.defaults, { ...demo, steps: 5000 }), {
+    const result = await classification.run(resolveConfig(classification, { ...demo, steps: 5000 }), {
       checkpoint: (snapshot) => {
         last = snapshot()
         done.push(last.done)
@@ -39,7 +33,7 @@ describe('classification as a live demo', () => {
       expect(d).toBeGreaterThan(done[i])
       expect(d - done[i]).toBeLessThanOrEqual(Math.min(25, Math.max(1, Math.ceil(0.02 * done[i]))))
     })
-    expect(last!.theory?.['weight norm at the minimum (Newton), lambda = 0.01']).toBeGreaterThan(0)
+    expect((last!.extra as unknown as ClassificationExtra).closedForms[1].optimumNorm).toBeGreaterThan(0)
     const extra = last!.extra as unknown as ClassificationExtra
     expect(result.extra).toBe(last!.extra)
     // The current weights of both runs, as the runs report them at the end.
@@ -64,7 +58,7 @@ describe('classification as a live demo', () => {
   it('frees every tensor when a checkpoint stops the run', async () => {
     const before = tf.memory().numTensors
     let calls = 0
-    const stopped = classification.run(resolveConfig(classification.defaults, demo), {
+    const stopped = classification.run(resolveConfig(classification, demo), {
       checkpoint: () => {
         if (++calls === 25)
           throw new RunStopped()
@@ -76,10 +70,10 @@ describe('classification as a live demo', () => {
   })
 
   it('grows ||w|| like log t without decay and holds it at the penalised optimum with decay', async () => {
-    const result = await classification.run(resolveConfig(classification.defaults, demo), { checkpoint: () => {} })
+    const result = await classification.run(resolveConfig(classification, demo), { checkpoint: () => {} })
     const [free, decayed] = result.runs
-    const norm = (r: typeof free, t: number) => r.series['weight norm ||w||'].find(([s]) => s === t)![1]
-    const slope = result.theory['norm increment per decade without decay, ln(10) ||w_hat|| (asymptotic)']
+    const norm = (r: typeof free, t: number) => r.series.weightNorm!.find(([s]) => s === t)![1]
+    const slope = free.final.asymptoticNormIncrement!
     // Equal increments per decade = linear in log t; they approach ln(10)/gamma (Soudry) from below.
     const increments = [100, 1000].map(t => norm(free, t * 10) - norm(free, t))
     expect(increments[1] / increments[0]).toBeGreaterThan(0.67)
@@ -87,12 +81,12 @@ describe('classification as a live demo', () => {
     increments.forEach(d => expect(d).toBeGreaterThan(0.4 * slope))
     increments.forEach(d => expect(d).toBeLessThan(1.05 * slope))
     // The confidence goes to 1 without decay; with decay it stops at the optimum's value, bounded below 1.
-    expect(free.final['1 - max probability']).toBeLessThan(1e-12)
-    const optimum = result.theory['weight norm at the minimum (Newton), lambda = 0.01']
+    expect(free.final.oneMinusMaxProbability).toBeLessThan(1e-12)
+    const optimum = decayed.final.optimumNorm!
     expect(Math.abs(norm(decayed, 10_000) / optimum - 1)).toBeLessThan(1e-4)
     expect(Math.abs(norm(decayed, 10_000) - norm(decayed, 1000))).toBeLessThan(1e-4 * optimum)
-    const gap = result.theory['1 - max probability at the minimum (Newton), lambda = 0.01']
-    expect(Math.abs(decayed.final['1 - max probability'] / gap - 1)).toBeLessThan(1e-3)
+    const gap = decayed.final.optimumOneMinusMaxProbability!
+    expect(Math.abs(decayed.final.oneMinusMaxProbability! / gap - 1)).toBeLessThan(1e-3)
     expect(gap).toBeGreaterThan(1e-6)
   })
 })

@@ -3,27 +3,30 @@ import type { Progress } from '../../src/experiments/types'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ridgeSolution } from '../../src/core/ridge'
-import { dataGradient, decayStep, makePlaneData } from '../../src/experiments/decay-step'
-import { resolveConfig, RunStopped } from '../../src/experiments/types'
+import { dataGradient, decayStepExperiment, makePlaneData } from '../../src/experiments/decay-step'
+import { resolveConfig } from '../../src/experiments/declare'
+import { RunStopped } from '../../src/experiments/types'
 import { useCpuBackend } from './setup-tf'
 
 beforeAll(async () => {
   await useCpuBackend()
 })
 
-const config = (params: Record<string, string | number> = {}) => resolveConfig(decayStep.defaults, params)
+const config = (params: Record<string, string | number> = {}) => resolveConfig(decayStepExperiment, params)
+/** Runs without resolving first: the run itself must reject what its declaration does not allow. */
+const runUnchecked = (params: Record<string, string | number>) => decayStepExperiment.run({ ...decayStepExperiment.defaults, ...params } as typeof decayStepExperiment.defaults)
 const extraOf = (p: { extra?: Record<string, unknown> }) => p.extra as unknown as DecayStepExtra
 const distance = (a: Point, b: ArrayLike<number>) => Math.hypot(a[0] - b[0], a[1] - b[1])
 
 describe('decay-step: one step of decay in the plane of two weights', () => {
   it('reports a checkpoint per step with the trajectory so far', async () => {
     const seen: Progress[] = []
-    const result = await decayStep.run(config({ steps: 40 }), { checkpoint: snapshot => void seen.push(snapshot()) })
+    const result = await decayStepExperiment.run(config({ steps: 40 }), { checkpoint: snapshot => void seen.push(snapshot()) })
     expect(seen.map(p => p.done)).toEqual(Array.from({ length: 41 }, (_, t) => t))
     for (const p of seen) {
       expect(p.total).toBe(40)
       expect(extraOf(p).trajectories[1]).toHaveLength(p.done + 1)
-      expect(p.theory?.['ridge w1']).toBe(result.theory['ridge w1'])
+      expect(p.theory?.ridgeW1).toBe(result.theory.ridgeW1)
     }
     expect(extraOf(result).trajectories[0]).toHaveLength(41)
     expect(extraOf(result).coupledFromSame).toHaveLength(40)
@@ -33,7 +36,7 @@ describe('decay-step: one step of decay in the plane of two weights', () => {
     for (const optimizer of ['sgd', 'adam-l2']) {
       const before = tf.memory().numTensors
       let calls = 0
-      const stopping = decayStep.run(config({ optimizer }), {
+      const stopping = decayStepExperiment.run(config({ optimizer }), {
         checkpoint: () => {
           if (++calls === 5)
             throw new RunStopped()
@@ -45,7 +48,7 @@ describe('decay-step: one step of decay in the plane of two weights', () => {
   })
 
   it('with SGD, the L2 step and shrink-then-gradient coincide at every step and end at the ridge solution', async () => {
-    const result = await decayStep.run(config())
+    const result = await decayStepExperiment.run(config())
     const { eta, lambda } = result.config as { eta: number, lambda: number }
     const e = extraOf(result)
     const data = makePlaneData(result.config.seed as number)
@@ -61,14 +64,14 @@ describe('decay-step: one step of decay in the plane of two weights', () => {
     }
     const ridge = ridgeSolution(data, lambda)
     expect(distance(decoupled.at(-1)!, ridge) / Math.hypot(...ridge)).toBeLessThan(1e-4)
-    expect(e.ridge[0]).toBeCloseTo(result.theory['ridge w1'], 12)
+    expect(e.ridge[0]).toBeCloseTo(result.theory.ridgeW1, 12)
     // At the ridge point the shrink and the gradient step cancel: lambda w = -g.
     const g = dataGradient(data, ridge)
     expect(Math.hypot(g[0] + lambda * ridge[0], g[1] + lambda * ridge[1])).toBeLessThan(1e-12)
   })
 
   it('with Adam, Adam + L2 and AdamW part from the first step; Adam + L2 reaches the ridge point, AdamW does not', async () => {
-    const result = await decayStep.run(config({ optimizer: 'adam-l2', steps: 2000, every: 100 }))
+    const result = await decayStepExperiment.run(config({ optimizer: 'adam-l2', steps: 2000, every: 100 }))
     const { eta, lambda } = result.config as { eta: number, lambda: number }
     const e = extraOf(result)
     const data = makePlaneData(result.config.seed as number)
@@ -83,15 +86,18 @@ describe('decay-step: one step of decay in the plane of two weights', () => {
     expect(distance(coupled[1], decoupled[1])).toBeGreaterThan(eta * lambda)
     // The coupled step from the decoupled run's own state lands elsewhere too (the float64 counterfactual).
     expect(distance(e.coupledFromSame[0], adamL2)).toBeLessThan(1e-5)
-    expect(result.runs[1].final['largest gap: coupled step from the same state vs decoupled step']).toBeGreaterThan(1e-2)
+    expect(result.runs[1].final.coupledStepGap).toBeGreaterThan(1e-2)
     const ridge = ridgeSolution(data, lambda)
     expect(distance(coupled.at(-1)!, ridge) / Math.hypot(...ridge)).toBeLessThan(1e-3)
     expect(distance(decoupled.at(-1)!, ridge) / Math.hypot(...ridge)).toBeGreaterThan(0.1)
   })
 
   it('rejects bad parameters, naming them', async () => {
-    await expect(decayStep.run(config({ optimizer: 'lion' }))).rejects.toThrow(/optimizer/)
-    await expect(decayStep.run(config({ eta: 2, lambda: 0.5 }))).rejects.toThrow(/lambda/)
-    await expect(decayStep.run(config({ every: 0 }))).rejects.toThrow(/every/)
+    await expect(runUnchecked({ optimizer: 'lion' })).rejects.toThrow(/optimizer/)
+    // eta * lambda >= 1 (no shrink left) is outside the bounds: eta is at most 0.3, lambda at most 1.5.
+    await expect(runUnchecked({ eta: 2, lambda: 0.5 })).rejects.toThrow(/^eta/)
+    await expect(runUnchecked({ lambda: 2 })).rejects.toThrow(/^lambda/)
+    await expect(runUnchecked({ every: 0 })).rejects.toThrow(/every/)
+    await expect(runUnchecked({ steps: 10, every: 20 })).rejects.toThrow(/^every/)
   })
 })

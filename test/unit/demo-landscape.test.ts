@@ -1,8 +1,10 @@
+import type { LandscapeMomentumExtra } from '../../src/experiments/landscape-momentum'
 import type { Progress } from '../../src/experiments/types'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { resolveConfig, RunStopped } from '../../src/experiments/types'
-import { landscapeMomentum, measuredContraction } from '../../src/experiments/views'
+import { resolveConfig } from '../../src/experiments/declare'
+import { landscapeMomentumExperiment as landscapeMomentum, measuredContraction } from '../../src/experiments/landscape-momentum'
+import { RunStopped } from '../../src/experiments/types'
 import { useCpuBackend } from './setup-tf'
 
 beforeAll(async () => {
@@ -12,19 +14,10 @@ beforeAll(async () => {
 // What LandscapeDemo runs by default: lambda = 0 beside lambda = 0.3, mu = 0.5, 300 steps.
 const demo = { lambdas: '0,0.3' }
 
-interface LandscapeExtra {
-  h: number[]
-  eigenvectors: number[][]
-  wStar: number[]
-  lambdas: number[]
-  minima: number[][]
-  trajectories: Array<Array<[number, number]>>
-}
-
 describe('landscape-momentum as a live demo', () => {
   it('reports every step with the closed forms and the trajectories so far', async () => {
     const snapshots: Progress[] = []
-    const result = await landscapeMomentum.run(resolveConfig(landscapeMomentum.defaults, demo), {
+    const result = await landscapeMomentum.run(resolveConfig(landscapeMomentum, demo), {
       checkpoint: (snapshot) => {
         snapshots.push(snapshot())
       },
@@ -34,10 +27,10 @@ describe('landscape-momentum as a live demo', () => {
     for (const s of snapshots) {
       expect(s.total).toBe(steps)
       // Known before the first step: the minima and the roots a view draws from the start.
-      expect(s.theory?.['largest |root|, direction 2, lambda = 0.3']).toBeCloseTo(Math.sqrt(0.5), 12)
+      expect((s.extra as unknown as LandscapeMomentumExtra).closedForms[1].rootModulus2).toBeCloseTo(Math.sqrt(0.5), 12)
       expect(s.runs.map(r => r.label)).toEqual(['lambda = 0', 'lambda = 0.3'])
     }
-    const extra = snapshots.at(-1)!.extra as unknown as LandscapeExtra
+    const extra = snapshots.at(-1)!.extra as unknown as LandscapeMomentumExtra
     expect(extra.trajectories.map(t => t.length)).toEqual([steps + 1, steps + 1])
     expect(extra.trajectories[1][0]).toEqual([-1, -1])
     expect(result.extra).toBe(snapshots.at(-1)!.extra)
@@ -54,7 +47,7 @@ describe('landscape-momentum as a live demo', () => {
   it('frees every tensor when a checkpoint stops the run', async () => {
     const before = tf.memory().numTensors
     let calls = 0
-    const stopped = landscapeMomentum.run(resolveConfig(landscapeMomentum.defaults, demo), {
+    const stopped = landscapeMomentum.run(resolveConfig(landscapeMomentum, demo), {
       checkpoint: () => {
         if (++calls === 10)
           throw new RunStopped()
@@ -67,26 +60,27 @@ describe('landscape-momentum as a live demo', () => {
 
   it('contracts by the largest |root| the readout shows, and decay lowers the damping ratio', async () => {
     let last: Progress | undefined
-    const result = await landscapeMomentum.run(resolveConfig(landscapeMomentum.defaults, demo), {
+    const result = await landscapeMomentum.run(resolveConfig(landscapeMomentum, demo), {
       checkpoint: (snapshot) => {
         last = snapshot()
       },
     })
     // The view measures from the live series; the run's final numbers come from the same ones.
     result.runs.forEach((r, b) => {
-      const lambda = [0, 0.3][b]
-      for (const i of [1, 2]) {
-        const errors = last!.runs[b].series[`error along eigen-direction ${i}`].map(([, e]) => e)
+      expect(r.label).toBe(`lambda = ${[0, 0.3][b]}`)
+      for (const i of [1, 2] as const) {
+        const errors = last!.runs[b].series[`error${i}`]!.map(([, e]) => e)
         const rate = measuredContraction(errors).rate
-        expect(rate).toBe(r.final[`contraction per step, direction ${i} (measured)`])
-        expect(Math.abs(rate / result.theory[`largest |root|, direction ${i}, lambda = ${lambda}`] - 1)).toBeLessThan(0.02)
+        expect(rate).toBe(r.final[`contraction${i}`])
+        expect(Math.abs(rate / r.final[`rootModulus${i}`]! - 1)).toBeLessThan(0.02)
       }
     })
     // The flat direction: overdamped and slow without decay (0.947), underdamped at sqrt(mu) with it.
-    expect(result.theory['underdamped (1 = yes), direction 2, lambda = 0']).toBe(0)
-    expect(result.theory['underdamped (1 = yes), direction 2, lambda = 0.3']).toBe(1)
-    expect(result.runs[0].final['contraction per step, direction 2 (measured)']).toBeCloseTo(0.947, 3)
-    expect(result.runs[1].final['contraction per step, direction 2 (measured)']).toBeCloseTo(Math.sqrt(0.5), 3)
-    expect(result.theory['damping ratio, direction 2, lambda = 0.3']).toBeLessThan(result.theory['damping ratio, direction 2, lambda = 0'])
+    const [free, decayed] = result.runs
+    expect(free.final.underdamped2).toBe(0)
+    expect(decayed.final.underdamped2).toBe(1)
+    expect(free.final.contraction2).toBeCloseTo(0.947, 3)
+    expect(decayed.final.contraction2).toBeCloseTo(Math.sqrt(0.5), 3)
+    expect(decayed.final.dampingRatio2).toBeLessThan(free.final.dampingRatio2!)
   })
 })

@@ -99,8 +99,9 @@ describe('the modern demos', () => {
   it('the hyperball demo sets its step to match the AdamW equilibrium angle from a button', async () => {
     current = mountDemo(HyperballDemo)
     const slider = current.wrapper.find('input[type="range"][aria-label="Hyperball η_H"]')
+    // The slider moves eta_H / matched over [0.1, 10]: its low end is a tenth of the matched step.
     await slider.setValue('0')
-    expect(current.wrapper.text()).toContain('η_H = 0.00030')
+    expect(current.wrapper.text()).toContain('η_H = 0.00032')
     await current.wrapper.find('button.hyperball-match').trigger('click')
     // sqrt(2 eta lambda (1 - beta1)/(1 + beta1)) at eta = 1e-3, lambda = 0.1, beta1 = 0.9.
     expect(current.wrapper.text()).toContain('η_H = 0.0032')

@@ -1,8 +1,8 @@
 import type { Progress } from '../../src/experiments/types'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { findExperiment } from '../../src/experiments/registry'
 import { resolveConfig } from '../../src/experiments/declare'
+import { findExperiment } from '../../src/experiments/registry'
 import { RunStopped } from '../../src/experiments/types'
 import { useCpuBackend } from './setup-tf'
 
@@ -20,19 +20,19 @@ async function run(id: string, params: Record<string, string | number> = {}) {
 describe('decay step and equilibrium experiments', () => {
   it('decay-step: identical under SGD, different under Adam, and Adam+L2 reaches the ridge minimum', async () => {
     const sgd = await run('decay-step', { optimizer: 'sgd' })
-    expect(sgd.runs[1].final['relative distance between the two final weight vectors']).toBeLessThan(1e-5)
+    expect(sgd.runs[1].final.finalGap!).toBeLessThan(1e-5)
     const adam = await run('decay-step', { optimizer: 'adam-l2', steps: 2000, every: 100 })
-    expect(adam.runs[1].final['relative distance between the two final weight vectors']).toBeGreaterThan(1e-2)
-    const minimum = adam.theory['ridge minimum objective']
-    expect(Math.abs(adam.runs[0].final.objective - minimum) / minimum).toBeLessThan(1e-3)
+    expect(adam.runs[1].final.finalGap!).toBeGreaterThan(1e-2)
+    const minimum = adam.theory.ridgeMinimum
+    expect(Math.abs(adam.runs[0].final.objective! - minimum) / minimum).toBeLessThan(1e-3)
     expect(adam.runs[1].final.objective).toBeGreaterThan(minimum * 1.01)
     await expect(run('decay-step', { optimizer: 'lion' })).rejects.toThrow(/optimizer/)
   })
 
   it('equilibrium-sgd measures the angle its theory predicts', async () => {
     const result = await run('equilibrium-sgd')
-    const measured = result.runs[0].final['angular update (rad)']
-    const predicted = result.theory['angular update (rad)']
+    const measured = result.runs[0].final.angle!
+    const predicted = result.theory.angle
     expect(Math.abs(measured - predicted) / predicted).toBeLessThan(0.02)
   })
 
@@ -42,29 +42,29 @@ describe('decay step and equilibrium experiments', () => {
     // 2% as in science.md check 6 (measured 0.4% and 0.1% on the wasm backend).
     const result = await run('equilibrium-adamw', { eta: 1e-3, lambda: 0.5, d: 1000, steps: 16_000, tail: 2000, every: 500 })
     const [r] = result.runs
-    expect(Math.abs(r.final['angular update (rad)'] - result.theory['angular update (rad)']) / result.theory['angular update (rad)']).toBeLessThan(0.02)
-    expect(Math.abs(r.final.norm - result.theory.norm) / result.theory.norm).toBeLessThan(0.02)
-    expect(r.series.norm[0][1]).toBeLessThan(0.8 * result.theory.norm)
+    expect(Math.abs(r.final.angle! - result.theory.angle) / result.theory.angle).toBeLessThan(0.02)
+    expect(Math.abs(r.final.norm! - result.theory.norm) / result.theory.norm).toBeLessThan(0.02)
+    expect(r.series.norm![0][1]).toBeLessThan(0.8 * result.theory.norm)
   })
 
   it('hyperball holds its norm at R while AdamW, started there, stays near its equilibrium', async () => {
     const result = await run('hyperball', { steps: 3000, tail: 1000, every: 1000 })
     const [adamw, adamh] = result.runs
-    expect(Math.abs(adamh.final.norm - result.theory['Hyperball norm R']) / result.theory['Hyperball norm R']).toBeLessThan(1e-6)
-    expect(Math.abs(adamw.final.norm - result.theory['AdamW norm']) / result.theory['AdamW norm']).toBeLessThan(0.05)
+    expect(Math.abs(adamh.final.norm! - result.theory.radius) / result.theory.radius).toBeLessThan(1e-6)
+    expect(Math.abs(adamw.final.norm! - result.theory.adamwNorm) / result.theory.adamwNorm).toBeLessThan(0.05)
   })
 
   it('hyperball: AdamW started below its equilibrium drifts up while Hyperball keeps R and turns by arctan(eta_H)', async () => {
     const result = await run('hyperball', { d: 500, steps: 2000, tail: 500, every: 500, initialNormRatio: 0.3, etaHScale: 2 })
     const [adamw, adamh] = result.runs
-    const radius = result.theory['Hyperball norm R']
-    expect(Math.abs(radius / result.theory['AdamW norm'] - 0.3)).toBeLessThan(1e-12)
-    expect(Math.abs(adamh.final.norm - radius) / radius).toBeLessThan(1e-6)
+    const radius = result.theory.radius
+    expect(Math.abs(radius / result.theory.adamwNorm - 0.3)).toBeLessThan(1e-12)
+    expect(Math.abs(adamh.final.norm! - radius) / radius).toBeLessThan(1e-6)
     expect(adamw.final.norm).toBeGreaterThan(1.2 * radius)
     // AdamH's direction is nearly orthogonal to W in high dimension: its angle is arctan(eta_H) within 1%.
-    const angle = result.theory['Hyperball angle for orthogonal updates, arctan(eta_H)']
-    expect(Math.abs(result.theory['Hyperball step eta_H'] / result.theory['AdamW angular update (rad)'] - 2)).toBeLessThan(1e-12)
-    expect(Math.abs(adamh.final['angular update (rad)'] - angle) / angle).toBeLessThan(0.01)
+    const angle = result.theory.hyperballAngle
+    expect(Math.abs(result.theory.etaH / result.theory.adamwAngle - 2)).toBeLessThan(1e-12)
+    expect(Math.abs(adamh.final.angle! - angle) / angle).toBeLessThan(0.01)
   })
 
   describe('checkpoints of the equilibrium experiments', () => {
@@ -102,5 +102,4 @@ describe('decay step and equilibrium experiments', () => {
       }
     })
   })
-
 })

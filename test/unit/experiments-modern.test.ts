@@ -1,17 +1,14 @@
-import type { Experiment, ExperimentResult, Progress } from '../../src/experiments/types'
+import type { Experiment, ParamSpecs } from '../../src/experiments/declare'
+import type { ExperimentResult, Progress } from '../../src/experiments/types'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import {
-  batchSizeNoise,
-  bfloat16LostFraction,
-  effectiveLr,
-  equilibriumMomentum,
-  lowPrecision,
-  modernExperiments,
-  reluRescaling,
-  roundToBfloat16,
-} from '../../src/experiments/modern'
-import { resolveConfig, RunStopped } from '../../src/experiments/types'
+import { batchSizeNoiseExperiment as batchSizeNoise } from '../../src/experiments/batch-size-noise'
+import { resolveConfig } from '../../src/experiments/declare'
+import { effectiveLrExperiment as effectiveLr } from '../../src/experiments/effective-lr'
+import { equilibriumMomentumExperiment as equilibriumMomentum } from '../../src/experiments/equilibrium-momentum'
+import { bfloat16LostFraction, lowPrecisionExperiment as lowPrecision, roundToBfloat16 } from '../../src/experiments/low-precision'
+import { reluRescalingExperiment as reluRescaling } from '../../src/experiments/relu-rescaling'
+import { RunStopped } from '../../src/experiments/types'
 import { useCpuBackend } from './setup-tf'
 
 beforeAll(async () => {
@@ -20,8 +17,12 @@ beforeAll(async () => {
 
 const relative = (measured: number, predicted: number) => Math.abs(measured - predicted) / Math.abs(predicted)
 
-async function run(experiment: Experiment, params: Record<string, string | number | boolean> = {}): Promise<ExperimentResult> {
-  return experiment.run(resolveConfig(experiment.defaults, params))
+/** This file's experiments under the common type the registry lists them by. */
+const modernExperiments: Experiment[] = [effectiveLr, equilibriumMomentum, batchSizeNoise, lowPrecision, reluRescaling]
+const byId = (id: string) => modernExperiments.find(e => e.id === id)!
+
+async function run<P extends ParamSpecs, M extends string, T extends string>(experiment: Experiment<P, M, T>, params: Record<string, string | number | boolean> = {}): Promise<ExperimentResult<M, T>> {
+  return experiment.run(resolveConfig(experiment, params))
 }
 
 /** Tensors left behind by `body`, after one warm-up call (first calls of some kernels allocate once). */
@@ -87,27 +88,27 @@ describe('effective-lr', () => {
     // covers float32 rounding of a sum of 32 squares; the normalisation's epsilon (1e-5 against variances
     // ~0.1) breaks scale invariance far less than the growth term.
     const steps = await run(effectiveLr, { steps: 200, every: 1, tail: 50 })
-    const norm = steps.runs[0].series['norm of W1']
+    const norm = steps.runs[0].series.w1Norm!
     expect(norm).toHaveLength(201)
     for (let i = 1; i < norm.length; i++)
       expect(norm[i][1]).toBeGreaterThanOrEqual(norm[i - 1][1] * (1 - 1e-6))
     expect(norm.at(-1)![1]).toBeGreaterThan(norm[0][1])
-    const decayed = steps.runs[1].series['norm of W1']
+    const decayed = steps.runs[1].series.w1Norm!
     expect(decayed.at(-1)![1]).toBeLessThan(0.8 * decayed[0][1])
 
     const result = await run(effectiveLr)
     const [plain, decay] = result.runs
-    expect(plain.final['smallest relative increase of ||W1|| between steps']).toBeGreaterThan(-1e-6)
+    expect(plain.final.smallestNormIncrease).toBeGreaterThan(-1e-6)
     // The norm balance E||w_{t+1}||^2 = ||w_t||^2 fixes E[tan^2(angle)] = (1 - (1 - eta lambda)^2)/(1 - eta lambda)^2
     // exactly at a stationary norm, whatever the gradient's structure, so the RMS angle over the tail is
     // compared. The loss still falls a little (the network is not purely noise-dominated) and 500 single-step
     // angles are a sample: 10% covers both (measured: within 2% over seeds 1-4).
-    const predicted = result.theory['angular update with decay, arccos(1 - eta lambda) (rad)']
-    expect(relative(decay.final['rms angular update of W1, tail (rad)'], predicted)).toBeLessThan(0.1)
+    const predicted = result.theory.equilibriumAngle
+    expect(relative(decay.final.tailRmsAngle!, predicted)).toBeLessThan(0.1)
     // Without decay the angle and the effective learning rate keep falling: far below the equilibrium.
-    expect(plain.final['rms angular update of W1, tail (rad)']).toBeLessThan(0.25 * predicted)
-    expect(decay.final['effective learning rate eta/||W1||^2']).toBeGreaterThan(5 * plain.final['effective learning rate eta/||W1||^2'])
-    expect(plain.final['training loss']).toBeLessThan(0.3)
+    expect(plain.final.tailRmsAngle).toBeLessThan(0.25 * predicted)
+    expect(decay.final.effectiveLr).toBeGreaterThan(5 * plain.final.effectiveLr!)
+    expect(plain.final.loss).toBeLessThan(0.3)
   })
 })
 
@@ -117,10 +118,10 @@ describe('equilibrium-momentum', () => {
     // single-step angles (each within ~1/sqrt(d) = 2%) has a sampling error below 0.1%; measured 0.3% and 0.01%.
     const result = await run(equilibriumMomentum)
     const [r] = result.runs
-    expect(relative(r.final['angular update (rad)'], result.theory['angular update (rad)'])).toBeLessThan(0.03)
-    expect(relative(r.final.norm, result.theory.norm)).toBeLessThan(0.03)
+    expect(relative(r.final.angle!, result.theory.angle)).toBeLessThan(0.03)
+    expect(relative(r.final.norm!, result.theory.norm)).toBeLessThan(0.03)
     // Momentum changes the angle: plain SGD's sqrt(2 eta lambda) is 38% larger here.
-    expect(relative(r.final['angular update (rad)'], result.theory['angular update without momentum, sqrt(2 eta lambda)'])).toBeGreaterThan(0.2)
+    expect(relative(r.final.angle!, result.theory.angleWithoutMomentum)).toBeGreaterThan(0.2)
   })
 })
 
@@ -131,11 +132,11 @@ describe('batch-size-noise', () => {
     const result = await run(batchSizeNoise)
     expect(result.runs).toHaveLength(6)
     for (const r of result.runs) {
-      expect(relative(r.final.norm, result.theory[`norm, ${r.label}`])).toBeLessThan(0.03)
-      expect(relative(r.final['angular update (rad)'], result.theory[`angular update (rad), ${r.label}`])).toBeLessThan(0.03)
+      expect(relative(r.final.norm!, r.final.equilibriumNorm!)).toBeLessThan(0.03)
+      expect(relative(r.final.angle!, r.final.equilibriumAngle!)).toBeLessThan(0.03)
     }
     // The batch size really matters: 16 times the batch, half the norm ((1/16)^(1/4)).
-    const norm = (label: string) => result.runs.find(r => r.label === label)!.final.norm
+    const norm = (label: string) => result.runs.find(r => r.label === label)!.final.norm!
     expect(relative(norm('b = 128, lambda = 0.005') / norm('b = 8, lambda = 0.005'), 0.5)).toBeLessThan(0.03)
   })
 })
@@ -147,19 +148,19 @@ describe('low-precision', () => {
     // Without decay the angle per step falls like sqrt((1 - mu)/(2 t (1 + mu))); below ~2^-8.5 rad
     // (theory: the Cauchy model's half-lost angle, 0.0028) most entries' updates are under half an ulp.
     // Measured 0.57 over the last 1000 of 8000 steps; 0.5 is the "majority lost" line the model predicts.
-    expect(plain.final['angular update (rad), tail']).toBeLessThan(result.theory['angular update below which half the updates are lost (rad)'])
-    expect(plain.final['fraction of updates lost, tail']).toBeGreaterThan(0.5)
-    expect(plain.final['angular update (rad), tail']).toBeLessThan(0.1 * plain.final['angular update (rad), first block'])
-    const lost = plain.series['fraction of updates lost']
+    expect(plain.final.tailAngle).toBeLessThan(result.theory.halfLostAngle)
+    expect(plain.final.tailLost).toBeGreaterThan(0.5)
+    expect(plain.final.tailAngle).toBeLessThan(0.1 * plain.final.firstAngle!)
+    const lost = plain.series.lost!
     expect(lost.at(-1)![1]).toBeGreaterThan(4 * lost[0][1])
     // With decay the angle stays ~8 times the half-ulp scale and only ~8% of updates round away. 5% on the
     // angle: rounding adds a perturbation of ~2^-9 / sqrt(3) relative per entry, about 1/40 of the update,
     // and the lost 8% carry little of it (measured 0.3%); 20% on the lost fraction from the model, whose
     // entries are not exactly Gaussian (measured 1%).
-    expect(relative(decay.final['angular update (rad), tail'], result.theory['angular update with decay (rad)'])).toBeLessThan(0.05)
-    expect(relative(decay.final['norm, tail'], result.theory['norm with decay'])).toBeLessThan(0.05)
-    expect(decay.final['fraction of updates lost, tail']).toBeLessThan(0.15)
-    expect(relative(decay.final['fraction of updates lost, tail'], result.theory['fraction lost with decay (Cauchy model at that angle)'])).toBeLessThan(0.2)
+    expect(relative(decay.final.tailAngle!, result.theory.equilibriumAngle)).toBeLessThan(0.05)
+    expect(relative(decay.final.tailNorm!, result.theory.equilibriumNorm)).toBeLessThan(0.05)
+    expect(decay.final.tailLost).toBeLessThan(0.15)
+    expect(relative(decay.final.tailLost!, result.theory.equilibriumLost)).toBeLessThan(0.2)
   })
 
   it('the lost-fraction model falls with the angle', () => {
@@ -176,17 +177,17 @@ describe('relu-rescaling', () => {
     const { eta, lambda } = result.config as { eta: number, lambda: number }
     // GD changes v^2 - ||u||^2 by eta^2 (g_v^2 - ||g_u||^2) per step: in all at most eta^2 sum ||g||^2, about
     // eta (L_0 - L_T) = 0.005 against |v^2 - ||u||^2| = 2.24, hence < 1% (measured 0.16%).
-    expect(Math.abs(plain.final['relative change of v^2 - ||u||^2'])).toBeLessThan(0.01)
-    const drift = Math.abs(plain.final['v^2 - ||u||^2'] - result.theory['v^2 - ||u||^2 at the start'])
-    expect(drift).toBeLessThanOrEqual(1.1 * eta * plain.final['initial loss minus final loss'])
+    expect(Math.abs(plain.final.imbalanceChange!)).toBeLessThan(0.01)
+    const drift = Math.abs(plain.final.imbalance! - result.theory.imbalanceStart)
+    expect(drift).toBeLessThanOrEqual(1.1 * eta * plain.final.lossDrop!)
     // With decay: Q_t = (1 - eta lambda)^(2t) Q_0 up to the same eta^2 terms, 3% at every record (measured < 0.3%).
-    const q0 = result.theory['v^2 - ||u||^2 at the start']
-    for (const [t, q] of decay.series['v^2 - ||u||^2'])
+    const q0 = result.theory.imbalanceStart
+    for (const [t, q] of decay.series.imbalance!)
       expect(relative(q, q0 * (1 - eta * lambda) ** (2 * t))).toBeLessThan(0.03)
-    expect(relative(decay.final['v^2 - ||u||^2'], result.theory['v^2 - ||u||^2 at the end with decay, (1 - eta lambda)^(2T) times the start'])).toBeLessThan(0.03)
+    expect(relative(decay.final.imbalance!, result.theory.imbalanceEndDecay)).toBeLessThan(0.03)
     // Balanced layers: (lambda/2)(v^2 + ||u||^2) -> lambda |v| ||u|| (measured ratio 1.003); undecayed stays 14% above.
-    expect(decay.final['penalty / path penalty']).toBeLessThan(1.01)
-    expect(plain.final['penalty / path penalty']).toBeGreaterThan(1.1)
+    expect(decay.final.penaltyRatio).toBeLessThan(1.01)
+    expect(plain.final.penaltyRatio).toBeGreaterThan(1.1)
     // Both fit the teacher.
     expect(plain.final.loss).toBeLessThan(0.02)
     expect(decay.final.loss).toBeLessThan(0.02)
@@ -197,7 +198,7 @@ describe('tensor bookkeeping', () => {
   it('the experiments leave no tensors behind', async () => {
     const small = { steps: 100, every: 10, tail: 50 }
     for (const experiment of modernExperiments) {
-      const params = experiment === reluRescaling ? { steps: 100, every: 10 } : small
+      const params = experiment.id === 'relu-rescaling' ? { steps: 100, every: 10 } : small
       expect(await leakOf(() => run(experiment, params)), experiment.id).toBe(0)
     }
   })
@@ -215,7 +216,7 @@ describe('tensor bookkeeping', () => {
 /** Runs with a checkpoint that records every snapshot; checks `done` grows to `total` and the theory is there from the start. */
 async function watched(experiment: Experiment, params: Record<string, string | number | boolean>) {
   const snapshots: Progress[] = []
-  const result = await experiment.run(resolveConfig(experiment.defaults, params), { checkpoint: snapshot => void snapshots.push(snapshot()) })
+  const result = await experiment.run(resolveConfig(experiment, params), { checkpoint: snapshot => void snapshots.push(snapshot()) })
   const done = snapshots.map(p => p.done)
   for (let i = 1; i < done.length; i++)
     expect(done[i]).toBeGreaterThanOrEqual(done[i - 1])
@@ -229,10 +230,10 @@ async function watched(experiment: Experiment, params: Record<string, string | n
 
 /** Throws RunStopped from the `at`-th checkpoint: the run must end with that error and leave no tensor behind. */
 async function stoppedAt(experiment: Experiment, params: Record<string, string | number | boolean>, at: number) {
-  await experiment.run(resolveConfig(experiment.defaults, params))
+  await experiment.run(resolveConfig(experiment, params))
   const before = tf.memory().numTensors
   let calls = 0
-  const run = experiment.run(resolveConfig(experiment.defaults, params), {
+  const run = experiment.run(resolveConfig(experiment, params), {
     checkpoint: () => {
       if (++calls === at)
         throw new RunStopped()
@@ -244,21 +245,21 @@ async function stoppedAt(experiment: Experiment, params: Record<string, string |
 }
 
 describe('checkpoints: a slide can watch each run and stop it', () => {
-  const small: Array<[string, Experiment, Record<string, string | number | boolean>]> = [
-    ['effective-lr', effectiveLr, { steps: 60, every: 10, tail: 20 }],
-    ['equilibrium-momentum', equilibriumMomentum, { d: 100, steps: 60, every: 10, tail: 20 }],
-    ['batch-size-noise', batchSizeNoise, { d: 100, steps: 60, every: 10, tail: 20 }],
-    ['low-precision', lowPrecision, { d: 64, steps: 60, every: 10, tail: 20 }],
-    ['relu-rescaling', reluRescaling, { steps: 60, every: 10 }],
+  const small: Array<[string, Record<string, string | number | boolean>]> = [
+    ['effective-lr', { steps: 60, every: 10, tail: 20 }],
+    ['equilibrium-momentum', { d: 100, steps: 60, every: 10, tail: 20 }],
+    ['batch-size-noise', { d: 100, steps: 60, every: 10, tail: 20 }],
+    ['low-precision', { d: 64, steps: 60, every: 10, tail: 20 }],
+    ['relu-rescaling', { steps: 60, every: 10 }],
   ]
-  it.each(small)('%s reports growing progress with its theory from the first checkpoint', async (_, experiment, params) => {
-    const { snapshots } = await watched(experiment, params)
+  it.each(small)('%s reports growing progress with its theory from the first checkpoint', async (id, params) => {
+    const { snapshots } = await watched(byId(id), params)
     expect(snapshots[0].runs.length).toBeGreaterThan(0)
   })
 
-  it.each(small)('%s frees every tensor when a checkpoint throws RunStopped', async (_, experiment, params) => {
+  it.each(small)('%s frees every tensor when a checkpoint throws RunStopped', async (id, params) => {
     // The first checkpoint (before any step) and one mid-run.
-    await stoppedAt(experiment, params, 1)
-    await stoppedAt(experiment, params, 4)
+    await stoppedAt(byId(id), params, 1)
+    await stoppedAt(byId(id), params, 4)
   })
 })

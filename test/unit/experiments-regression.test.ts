@@ -1,20 +1,13 @@
-import type { Experiment, ExperimentResult, Progress } from '../../src/experiments/types'
+import type { Experiment, ParamSpecs } from '../../src/experiments/declare'
+import type { ExperimentResult, Progress } from '../../src/experiments/types'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { hessianShrink, lassoKktViolation, lassoSolution, ridgeSolution } from '../../src/core/theory'
-import {
-  l1L2GeometryExperiment,
-  lambdaSweepExperiment,
-  lpBallPoints,
-  overfittingExperiment,
-  quadraticLassoSolution,
-  quadraticLpObjective,
-  quadraticLpSolution,
-  quadraticRidgeSolution,
-  regularizationPathsExperiment,
-  sparseRegressionData,
-  SWEEP_CONVERGED_FRACTION,
-} from '../../src/experiments/regression'
-import { resolveConfig, RunStopped } from '../../src/experiments/types'
+import { resolveConfig } from '../../src/experiments/declare'
+import { l1L2GeometryExperiment, lpBallPoints, quadraticLassoSolution, quadraticLpObjective, quadraticLpSolution, quadraticRidgeSolution } from '../../src/experiments/l1-l2-geometry'
+import { lambdaSweepExperiment, SWEEP_CONVERGED_FRACTION } from '../../src/experiments/lambda-sweep'
+import { overfittingExperiment } from '../../src/experiments/overfitting'
+import { regularizationPathsExperiment, sparseRegressionData } from '../../src/experiments/regularization-paths'
+import { RunStopped } from '../../src/experiments/types'
 import { useCpuBackend } from './setup-tf'
 
 let tf: Awaited<ReturnType<typeof useCpuBackend>>
@@ -23,9 +16,9 @@ beforeAll(async () => {
 })
 
 /** Runs an experiment and checks that it leaves no tensor behind. */
-async function run(experiment: Experiment, params: Record<string, number> = {}): Promise<ExperimentResult> {
+async function run<P extends ParamSpecs, M extends string, T extends string>(experiment: Experiment<P, M, T>, params: Record<string, number> = {}): Promise<ExperimentResult<M, T>> {
   const before = tf.memory().numTensors
-  const result = await experiment.run(resolveConfig(experiment.defaults, params))
+  const result = await experiment.run(resolveConfig(experiment, params))
   expect(tf.memory().numTensors - before).toBe(0)
   return result
 }
@@ -33,10 +26,10 @@ async function run(experiment: Experiment, params: Record<string, number> = {}):
 const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b)
 
 /** Runs an experiment with a checkpoint that takes every snapshot; checks that no tensor is left behind. */
-async function watch(experiment: Experiment, params: Record<string, number> = {}): Promise<{ result: ExperimentResult, snapshots: Progress[] }> {
-  const snapshots: Progress[] = []
+async function watch<P extends ParamSpecs, M extends string, T extends string>(experiment: Experiment<P, M, T>, params: Record<string, number> = {}): Promise<{ result: ExperimentResult<M, T>, snapshots: Progress<M, T>[] }> {
+  const snapshots: Progress<M, T>[] = []
   const before = tf.memory().numTensors
-  const result = await experiment.run(resolveConfig(experiment.defaults, params), { checkpoint: (snapshot) => {
+  const result = await experiment.run(resolveConfig(experiment, params), { checkpoint: (snapshot) => {
     snapshots.push(structuredClone(snapshot()))
   } })
   expect(tf.memory().numTensors - before).toBe(0)
@@ -44,7 +37,7 @@ async function watch(experiment: Experiment, params: Record<string, number> = {}
 }
 
 /** The checkpoint reports growing progress up to its total, and throwing RunStopped from it frees every tensor. */
-async function checkHooks(experiment: Experiment, params: Record<string, number>): Promise<Progress[]> {
+async function checkHooks<P extends ParamSpecs, M extends string, T extends string>(experiment: Experiment<P, M, T>, params: Record<string, number>): Promise<Progress<M, T>[]> {
   const { snapshots } = await watch(experiment, params)
   expect(snapshots.length).toBeGreaterThan(3)
   const done = snapshots.map(s => s.done)
@@ -56,7 +49,7 @@ async function checkHooks(experiment: Experiment, params: Record<string, number>
   for (const stopAt of [1, Math.ceil(snapshots.length / 2), snapshots.length]) {
     const before = tf.memory().numTensors
     let calls = 0
-    const stopped = experiment.run(resolveConfig(experiment.defaults, params), { checkpoint: () => {
+    const stopped = experiment.run(resolveConfig(experiment, params), { checkpoint: () => {
       if (++calls === stopAt)
         throw new RunStopped()
     } })
@@ -72,47 +65,46 @@ describe('overfitting (d2l high-dimensional regression)', () => {
     // Defaults: 100 epochs of 4 minibatches, lambda = 3. Linear model: parameters w and b, one trainer.
     const result = await run(overfittingExperiment, {})
     const [free, decayed] = result.runs
-    const lambda = result.config.lambda as number
-    const key = (start: string) => Object.keys(result.theory).find(k => k.startsWith(start))!
+    const theory = result.theory
 
-    expect(free.series['test loss']).toHaveLength(101)
-    expect(free.series['train loss'][0][1]).toBeGreaterThan(10)
+    expect(free.series.testLoss).toHaveLength(101)
+    expect(free.series.trainLoss![0][1]).toBeGreaterThan(10)
     // No decay: training loss ~0 (interpolation), test loss high.
-    expect(free.final['train loss']).toBeLessThan(1e-4)
-    expect(free.final['test loss']).toBeGreaterThan(10)
+    expect(free.final.trainLoss).toBeLessThan(1e-4)
+    expect(free.final.testLoss).toBeGreaterThan(10)
     // SGD without decay converges to the interpolant nearest w0: its test loss (measured 7e-6 relative off after
     // 400 steps; 1e-3 leaves room for float32 and the last bit of convergence).
-    expect(relative(free.final['test loss'], result.theory[key('lambda = 0: test loss of the interpolant')])).toBeLessThan(1e-3)
+    expect(relative(free.final.testLoss!, theory.interpolantTestLoss)).toBeLessThan(1e-3)
     // The part of w outside the span of the training inputs: unchanged without decay (float32 rounding only),
     // multiplied by exactly (1 - eta lambda) per step with decay (400 float32 steps: 1e-4 relative).
-    expect(relative(free.final['norm outside the span of the training inputs'], result.theory[key('lambda = 0: norm outside')])).toBeLessThan(1e-5)
-    expect(relative(decayed.final['norm outside the span of the training inputs'], result.theory[key(`lambda = ${lambda}: norm outside`)])).toBeLessThan(1e-4)
+    expect(relative(free.final.normOutsideSpan!, theory.normOutsideNoDecay)).toBeLessThan(1e-5)
+    expect(relative(decayed.final.normOutsideSpan!, theory.normOutside)).toBeLessThan(1e-4)
     // lambda = 3 lowers the test loss by a large factor (measured ~1300x; the brief asks for at least 10x) and ||w||.
-    expect(free.final['test loss'] / decayed.final['test loss']).toBeGreaterThan(10)
-    expect(decayed.final['weight norm']).toBeLessThan(free.final['weight norm'] / 10)
+    expect(free.final.testLoss! / decayed.final.testLoss!).toBeGreaterThan(10)
+    expect(decayed.final.weightNorm).toBeLessThan(free.final.weightNorm! / 10)
     // The minibatch endpoint is not the full-batch ridge minimiser: not converged after 100 epochs, and SGD noise.
-    expect(decayed.final['test loss']).toBeGreaterThan(result.theory[key(`lambda = ${lambda}: test loss of the full-batch`)])
+    expect(decayed.final.testLoss).toBeGreaterThan(theory.ridgeTestLoss)
     expect(free.diverged || decayed.diverged).toBe(false)
     // Without decay the norm ends at the interpolant's (measured 2e-8 relative).
-    expect(relative(free.final['weight norm'], result.theory['lambda = 0: weight norm of the interpolant nearest w0'])).toBeLessThan(1e-5)
+    expect(relative(free.final.weightNorm!, theory.interpolantNorm)).toBeLessThan(1e-5)
     // The dashed curves: once the part inside the data span has converged, w_t = w_ridge + (1 - eta lambda)^t u
     // (u = the init outside the span). From epoch 20 on the measured norm is within 0.24% of it and the test loss
     // within 6.4% (minibatch noise around w_ridge adds a little test loss, which the curve leaves out).
-    const curves = result.extra!.theoryCurves as Record<string, Array<[number, number]>>
+    const curves = result.extra!.theoryCurves as Record<'trainLoss' | 'testLoss' | 'weightNorm' | 'normOutsideSpan', Array<[number, number]>>
     for (let epoch = 20; epoch <= 100; epoch++) {
-      expect(relative(decayed.series['weight norm'][epoch][1], curves['weight norm'][epoch][1])).toBeLessThan(0.01)
-      expect(relative(decayed.series['test loss'][epoch][1], curves['test loss'][epoch][1])).toBeLessThan(0.1)
+      expect(relative(decayed.series.weightNorm![epoch][1], curves.weightNorm[epoch][1])).toBeLessThan(0.01)
+      expect(relative(decayed.series.testLoss![epoch][1], curves.testLoss[epoch][1])).toBeLessThan(0.1)
     }
-    expect(curves['norm outside the span'].at(-1)![1]).toBeCloseTo(result.theory[key(`lambda = ${lambda}: norm outside`)], 12)
-    expect(curves['test loss'].at(-1)![1]).toBeGreaterThan(result.theory[key(`lambda = ${lambda}: test loss of the full-batch`)])
+    expect(curves.normOutsideSpan.at(-1)![1]).toBeCloseTo(theory.normOutside, 12)
+    expect(curves.testLoss.at(-1)![1]).toBeGreaterThan(theory.ridgeTestLoss)
   })
 
   it('reports every epoch to a checkpoint with the theory known from the start, and stops cleanly', async () => {
     const snapshots = await checkHooks(overfittingExperiment, { epochs: 6 })
     expect(snapshots.map(s => s.done)).toEqual([0, 1, 2, 3, 4, 5, 6])
-    expect(snapshots[0].theory!['test loss of the true model (noise floor)']).toBeGreaterThan(0)
-    expect(snapshots[3].runs[1].series['test loss']).toHaveLength(4)
-    expect((snapshots[0].extra!.theoryCurves as Record<string, unknown[]>)['test loss']).toHaveLength(7)
+    expect(snapshots[0].theory!.noiseFloor).toBeGreaterThan(0)
+    expect(snapshots[3].runs[1].series.testLoss).toHaveLength(4)
+    expect((snapshots[0].extra!.theoryCurves as Record<string, unknown[]>).testLoss).toHaveLength(7)
   })
 
   it('is seeded, and validates its parameters', async () => {
@@ -120,7 +112,7 @@ describe('overfitting (d2l high-dimensional regression)', () => {
     const b = await run(overfittingExperiment, { epochs: 3 })
     expect(b.runs).toEqual(a.runs)
     const c = await run(overfittingExperiment, { epochs: 3, seed: 2 })
-    expect(c.runs[0].final['test loss']).not.toBe(a.runs[0].final['test loss'])
+    expect(c.runs[0].final.testLoss).not.toBe(a.runs[0].final.testLoss)
     await expect(run(overfittingExperiment, { batchSize: 50 })).rejects.toThrow(/batchSize/)
     await expect(run(overfittingExperiment, { eta: 0 })).rejects.toThrow(/eta/)
     await expect(run(overfittingExperiment, { nTrain: 300 })).rejects.toThrow(/nTrain/)
@@ -132,43 +124,43 @@ describe('lambda-sweep (64 lambdas, one batch)', () => {
     const result = await run(lambdaSweepExperiment, {})
     const runs = result.runs
     expect(runs.length).toBeGreaterThanOrEqual(64)
-    const floor = result.theory['convergence floor: smallest lambda whose init remainder is negligible']
-    const checked = runs.filter(r => r.final.lambda >= floor)
+    const floor = result.theory.convergenceFloor
+    const checked = runs.filter(r => r.final.lambda! >= floor)
     // eta = 0.075, 800 steps: the init outside the data span decays as (1 - eta lambda)^800, negligible from about
     // lambda = 0.15 on; inside the span the error contracts by rate^steps < 1e-40. At least a third of the grid is checked.
     expect(checked.length).toBeGreaterThan(runs.length / 3)
-    expect(result.theory['error contraction inside the span after the steps, rate^steps']).toBeLessThan(1e-20)
-    runs.forEach((r, i) => {
+    expect(result.theory.contraction).toBeLessThan(1e-20)
+    runs.forEach((r) => {
       // Everywhere: ridge solution + (1 - eta lambda)^steps x (init outside the span), in float64, against float32 GD
       // (measured <= 3e-6 relative; the brief's 1e-2).
-      expect(relative(r.final['test loss'], result.theory[`lambda[${i}] GD endpoint test loss`])).toBeLessThan(1e-2)
-      if (r.final.lambda < floor)
+      expect(relative(r.final.testLoss!, r.final.gdEndpointTestLoss!)).toBeLessThan(1e-2)
+      if (r.final.lambda! < floor)
         return
       // Converged runs: the closed form itself. The remainder adds < SWEEP_CONVERGED_FRACTION to the test loss.
-      expect(relative(r.final['train loss'], result.theory[`lambda[${i}] ridge train loss`])).toBeLessThan(1e-2)
-      expect(relative(r.final['test loss'], result.theory[`lambda[${i}] ridge test loss`])).toBeLessThan(1e-2)
+      expect(relative(r.final.trainLoss!, r.final.ridgeTrainLoss!)).toBeLessThan(1e-2)
+      expect(relative(r.final.testLoss!, r.final.ridgeTestLoss!)).toBeLessThan(1e-2)
     })
     expect(SWEEP_CONVERGED_FRACTION).toBeLessThan(1e-2)
     // The best lambda: exactly one run marked, the argmin of the measured test losses, one grid step or less from the
     // predicted one, and interior: small lambdas keep the init (test loss orders of magnitude higher), large ones underfit.
-    const marked = runs.findIndex(r => r.final['best (lowest measured test loss)'] === 1)
-    expect(runs.filter(r => r.final['best (lowest measured test loss)'] === 1)).toHaveLength(1)
-    expect(Math.min(...runs.map(r => r.final['test loss']))).toBe(runs[marked].final['test loss'])
-    const predicted = runs.findIndex(r => r.final.lambda === result.theory['best lambda, GD endpoint prediction (ridge + init left outside the span)'])
+    const marked = runs.findIndex(r => r.final.best === 1)
+    expect(runs.filter(r => r.final.best === 1)).toHaveLength(1)
+    expect(Math.min(...runs.map(r => r.final.testLoss!))).toBe(runs[marked].final.testLoss)
+    const predicted = runs.findIndex(r => r.final.lambda === result.theory.bestLambdaGd)
     expect(Math.abs(marked - predicted)).toBeLessThanOrEqual(1)
-    expect(runs[0].final['test loss'] / runs[marked].final['test loss']).toBeGreaterThan(1000)
-    expect(runs.at(-1)!.final['test loss']).toBeGreaterThan(runs[marked].final['test loss'])
+    expect(runs[0].final.testLoss! / runs[marked].final.testLoss!).toBeGreaterThan(1000)
+    expect(runs.at(-1)!.final.testLoss).toBeGreaterThan(runs[marked].final.testLoss!)
     // What the slide draws against lambda: the measured losses, and the closed forms; the quadratic in
     // a = (1 - eta lambda)^t gives the GD endpoint prediction at t = steps.
     const extra = result.extra as { lambdas: number[], test: number[], ridgeTest: number[], testAt: number[][], eta: number, step: number }
     expect(extra.step).toBe(result.config.steps)
     runs.forEach((r, i) => {
       expect(extra.lambdas[i]).toBe(r.final.lambda)
-      expect(extra.test[i]).toBe(r.final['test loss'])
-      expect(extra.ridgeTest[i]).toBe(result.theory[`lambda[${i}] ridge test loss`])
+      expect(extra.test[i]).toBe(r.final.testLoss)
+      expect(extra.ridgeTest[i]).toBe(r.final.ridgeTestLoss)
       const a = (1 - extra.eta * extra.lambdas[i]) ** extra.step
       const [A, B, C] = extra.testAt[i]
-      expect(relative(A + B * a + C * a * a, result.theory[`lambda[${i}] GD endpoint test loss`])).toBeLessThan(1e-9)
+      expect(relative(A + B * a + C * a * a, r.final.gdEndpointTestLoss!)).toBeLessThan(1e-9)
     })
   })
 
@@ -192,12 +184,12 @@ describe('lambda-sweep (64 lambdas, one batch)', () => {
 
   it('from w0 = 0 converges to the closed form for every lambda, however small (centring decouples the bias)', async () => {
     const result = await run(lambdaSweepExperiment, { initScale: 0, count: 6, lambdaMin: 1e-6, lambdaMax: 1, steps: 300, eta: 0.1 })
-    expect(result.theory['convergence floor: smallest lambda whose init remainder is negligible']).toBe(1e-6)
-    result.runs.forEach((r, i) => {
+    expect(result.theory.convergenceFloor).toBe(1e-6)
+    result.runs.forEach((r) => {
       // Train losses go down to ~1e-16 at lambda = 1e-6: float32 rounding of w limits the relative accuracy there.
-      expect(relative(r.final['test loss'], result.theory[`lambda[${i}] ridge test loss`])).toBeLessThan(1e-2)
-      if (r.final.lambda >= 1e-2)
-        expect(relative(r.final['train loss'], result.theory[`lambda[${i}] ridge train loss`])).toBeLessThan(1e-2)
+      expect(relative(r.final.testLoss!, r.final.ridgeTestLoss!)).toBeLessThan(1e-2)
+      if (r.final.lambda! >= 1e-2)
+        expect(relative(r.final.trainLoss!, r.final.ridgeTrainLoss!)).toBeLessThan(1e-2)
     })
     await expect(run(lambdaSweepExperiment, { eta: 0.2 })).rejects.toThrow(/eta/)
     await expect(run(lambdaSweepExperiment, { lambdaMin: 2, lambdaMax: 1 })).rejects.toThrow(/lambdaMax/)
@@ -212,9 +204,9 @@ describe('regularization-paths (lasso by ISTA, ridge by GD)', () => {
     const config = result.config as Record<string, number>
     const { n, d } = config
     const data = sparseRegressionData({ seed: config.seed, n, d, relevant: config.relevant, noise: config.noise })
-    const lambdas = lasso.series['w[0]'].map(([l]) => l)
-    const coefficients = (r: typeof lasso, k: number) => Float64Array.from({ length: d }, (_, j) => r.series[`w[${j}]`][k][1])
-    const lambdaMax = result.theory['lasso lambda_max = ||X^T y||_inf / n']
+    const lambdas = lasso.series.w0!.map(([l]) => l)
+    const coefficients = (r: typeof lasso, k: number) => Float64Array.from({ length: d }, (_, j) => r.series[`w${j}`]![k][1])
+    const lambdaMax = result.theory.lambdaMax
 
     lambdas.forEach((lambda, k) => {
       const wLasso = coefficients(lasso, k)
@@ -233,7 +225,7 @@ describe('regularization-paths (lasso by ISTA, ridge by GD)', () => {
       // Science check 3: KKT to 1e-4, exact zeros (the same pattern as coordinate descent), w = 0 above lambda_max.
       expect(lassoKktViolation(data.x, n, d, data.y, wLasso, lambda)).toBeLessThan(1e-4)
       expect(Array.from(wLasso, v => v === 0)).toEqual(Array.from(exactLasso, v => v === 0))
-      expect(lasso.series['exact zeros'][k][1]).toBe(wLasso.filter(v => v === 0).length)
+      expect(lasso.series.exactZeros![k][1]).toBe(wLasso.filter(v => v === 0).length)
       if (lambda >= lambdaMax)
         expect(wLasso.every(v => v === 0)).toBe(true)
       else
@@ -242,16 +234,16 @@ describe('regularization-paths (lasso by ISTA, ridge by GD)', () => {
       expect(wRidge.every(v => v !== 0)).toBe(true)
     })
     expect(lambdas.some(l => l >= lambdaMax)).toBe(true)
-    expect(lasso.final['max KKT violation']).toBeLessThan(1e-4)
-    expect(ridge.final['exact zeros (trainer count), all lambdas']).toBe(0)
+    expect(lasso.final.maxKktViolation).toBeLessThan(1e-4)
+    expect(ridge.final.zerosAllLambdas).toBe(0)
     // Somewhere on the path the lasso selects exactly the relevant features (the first three).
     const support = lambdas.map((_, k) => Array.from(coefficients(lasso, k), v => v !== 0))
     const relevant = Array.from({ length: d }, (_, j) => j < config.relevant)
     expect(support.some(s => s.every((v, j) => v === relevant[j]))).toBe(true)
     // What the slide draws: the trained coefficients by feature and the exact zeros, trained and coordinate descent.
     const extra = result.extra as { lasso: number[][], lassoZeros: number[], lassoExactZeros: number[], ridgeZeros: number[] }
-    expect(extra.lasso[2].map((v, k) => v === lasso.series['w[2]'][k][1])).toEqual(lambdas.map(() => true))
-    expect(extra.lassoZeros).toEqual(lasso.series['exact zeros'].map(([, z]) => z))
+    expect(extra.lasso[2].map((v, k) => v === lasso.series.w2![k][1])).toEqual(lambdas.map(() => true))
+    expect(extra.lassoZeros).toEqual(lasso.series.exactZeros!.map(([, z]) => z))
     expect(extra.lassoZeros).toEqual(extra.lassoExactZeros)
     expect(extra.ridgeZeros.every(z => z === 0)).toBe(true)
   })
@@ -282,29 +274,29 @@ describe('l1-l2-geometry', () => {
     const [l1, l2] = result.runs
     const t = result.theory
     // Default: c = (2, 0.5), rho = 0.5, lambda = 1: theory says w_l1 = (1.25, 0), w_l2 = (1, 0.5).
-    expect(t['l1 exact zeros']).toBe(1)
-    expect(t['l1 solution w1']).toBeCloseTo(1.25, 12)
-    expect(t['l1 solution w2']).toBe(0)
-    expect(t['l2 solution w1']).toBeCloseTo(1, 12)
-    expect(t['l2 solution w2']).toBeCloseTo(0.5, 12)
-    expect(l1.final['exact zeros']).toBe(1)
+    expect(t.l1Zeros).toBe(1)
+    expect(t.l1W1).toBeCloseTo(1.25, 12)
+    expect(t.l1W2).toBe(0)
+    expect(t.l2W1).toBeCloseTo(1, 12)
+    expect(t.l2W2).toBeCloseTo(0.5, 12)
+    expect(l1.final.zeros).toBe(1)
     expect(l1.final.w2).toBe(0)
-    expect(l2.final['exact zeros']).toBe(0)
+    expect(l2.final.zeros).toBe(0)
     // Both converge geometrically (rate <= 0.8 per step, 200 steps); float32 rounding ~1e-7 remains.
-    expect(l1.final['max |w - theory| over all lambdas']).toBeLessThan(1e-4)
-    expect(l2.final['max |w - theory| over all lambdas']).toBeLessThan(1e-4)
-    expect(Math.abs(l1.final.w1 - t['l1 solution w1'])).toBeLessThan(1e-4)
-    expect(Math.abs(l2.final.w1 - t['l2 solution w1'])).toBeLessThan(1e-4)
-    expect(Math.abs(l2.final.w2 - t['l2 solution w2'])).toBeLessThan(1e-4)
+    expect(l1.final.maxError).toBeLessThan(1e-4)
+    expect(l2.final.maxError).toBeLessThan(1e-4)
+    expect(Math.abs(l1.final.w1! - t.l1W1)).toBeLessThan(1e-4)
+    expect(Math.abs(l2.final.w1! - t.l2W1)).toBeLessThan(1e-4)
+    expect(Math.abs(l2.final.w2! - t.l2W2)).toBeLessThan(1e-4)
     // Along the grid: the l2 path never has an exact zero; the l1 path goes from 0 zeros to 2 (lambda >= lambda_max).
-    expect(l2.series['exact zeros against lambda'].every(([, z]) => z === 0)).toBe(true)
-    const l1Zeros = l1.series['exact zeros against lambda'].map(([, z]) => z)
+    expect(l2.series.zerosAgainstLambda!.every(([, z]) => z === 0)).toBe(true)
+    const l1Zeros = l1.series.zerosAgainstLambda!.map(([, z]) => z)
     expect(l1Zeros[0]).toBe(0)
     expect(l1Zeros.at(-1)).toBe(2)
     // The trajectory starts at c and ends at the solution.
-    expect(l1.series['w1 (trajectory at lambda)'][0][1]).toBe(2)
-    expect(l1.series['w2 (trajectory at lambda)'].at(-1)![1]).toBe(0)
-    expect(l1.final['ball radius (norm of the solution)']).toBeCloseTo(t['l1 ball radius ||w_l1||_1'], 5)
+    expect(l1.series.w1Trajectory![0][1]).toBe(2)
+    expect(l1.series.w2Trajectory!.at(-1)![1]).toBe(0)
+    expect(l1.final.radius).toBeCloseTo(t.l1Radius, 5)
   })
 
   it('has closed forms that agree with the KKT sign patterns and the Hessian shrink factors', () => {
@@ -338,7 +330,7 @@ describe('l1-l2-geometry', () => {
   it('reports the trajectories as it trains, with the solutions known from the start, and stops cleanly', async () => {
     const snapshots = await checkHooks(l1L2GeometryExperiment, { steps: 40 })
     expect(snapshots.map(s => s.done)).toEqual(Array.from({ length: 40 }, (_, t) => t + 1))
-    expect(snapshots[0].theory!['l1 solution w1']).toBeCloseTo(1.25, 12)
+    expect(snapshots[0].theory!.l1W1).toBeCloseTo(1.25, 12)
     const paths = snapshots.at(-1)!.extra!.trajectories as { l1: Array<[number, number]>, l2: Array<[number, number]> }
     // Step 0 (the centre c) and one point per step; both end at their solutions (rate <= 0.8 per step: 0.8^40 ~ 1e-4).
     expect(paths.l1).toHaveLength(41)

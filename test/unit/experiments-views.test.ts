@@ -1,21 +1,15 @@
-import type { Experiment, ExperimentResult, RunResult } from '../../src/experiments/types'
+import type { Experiment, ParamSpecs } from '../../src/experiments/declare'
+import type { ExperimentResult, RunResult } from '../../src/experiments/types'
 import * as tf from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { logisticRegression } from '../../src/core/models'
 import { createTrainer } from '../../src/core/trainer'
-import { resolveConfig } from '../../src/experiments/types'
-import {
-  adamVsAdamw,
-  biasVariance,
-  classification,
-  gridPoints,
-  landscapeMomentum,
-  logSchedule,
-  measuredContraction,
-  parseLambdas,
-  probabilityGrid,
-  viewExperiments,
-} from '../../src/experiments/views'
+import { adamVsAdamwExperiment as adamVsAdamw } from '../../src/experiments/adam-vs-adamw'
+import { biasVarianceExperiment as biasVariance } from '../../src/experiments/bias-variance'
+import { classificationExperiment as classification, gridPoints, logSchedule, probabilityGrid } from '../../src/experiments/classification'
+import { resolveConfig } from '../../src/experiments/declare'
+import { parseLambdas } from '../../src/experiments/lambdas'
+import { landscapeMomentumExperiment as landscapeMomentum, measuredContraction } from '../../src/experiments/landscape-momentum'
 import { useCpuBackend } from './setup-tf'
 
 beforeAll(async () => {
@@ -23,9 +17,9 @@ beforeAll(async () => {
 })
 
 /** Runs an experiment and checks that it leaves no tensor behind. */
-async function run(experiment: Experiment, params: Record<string, string | number | boolean> = {}): Promise<ExperimentResult> {
+async function run<P extends ParamSpecs, M extends string, T extends string>(experiment: Experiment<P, M, T>, params: Record<string, string | number | boolean> = {}): Promise<ExperimentResult<M, T>> {
   const before = tf.memory().numTensors
-  const result = await experiment.run(resolveConfig(experiment.defaults, params))
+  const result = await experiment.run(resolveConfig(experiment, params))
   expect(tf.memory().numTensors).toBe(before)
   expect(result.id).toBe(experiment.id)
   expect(result.backend).toBe('cpu')
@@ -42,6 +36,7 @@ function find(result: ExperimentResult, label: string): RunResult {
 
 describe('the view experiments', () => {
   it('have unique ids, one-line descriptions and validated parameters', async () => {
+    const viewExperiments = [biasVariance, adamVsAdamw, landscapeMomentum, classification]
     expect(viewExperiments.map(e => e.id)).toEqual(['bias-variance', 'adam-vs-adamw', 'landscape-momentum', 'classification'])
     for (const e of viewExperiments)
       expect(e.description).toMatch(/^\S[^\n]{10,}$/)
@@ -64,30 +59,33 @@ describe('bias-variance: 1-D ridge Monte Carlo (science check 2)', () => {
   it('matches E[w_hat] and MSE(lambda) within 3% over 20k replicates, argmin within one grid step of lambda* = 0.2', async () => {
     const result = await run(biasVariance)
     const [sweep, atZero, atStar] = result.runs
-    const lambdaStar = result.theory['lambda* = sigma^2/(n w*^2)']
+    const lambdaStar = result.theory.lambdaStar
     expect(lambdaStar).toBeCloseTo(0.2, 12)
     // GD (8 steps, error factor 0.1 per step) lands on every replicate's closed form up to float32 rounding.
-    expect(sweep.final['max |w_GD - w_closed form| over all replicates']).toBeLessThan(1e-5)
-    const grid = sweep.series.MSE.map(([lambda]) => lambda)
+    expect(sweep.final.maxGdGap).toBeLessThan(1e-5)
+    const grid = sweep.series.mse!.map(([lambda]) => lambda)
     expect(grid).toContain(0.2)
-    sweep.series.MSE.forEach(([lambda, mse], i) => {
-      const mean = sweep.series['mean estimate'][i][1]
+    sweep.series.mse!.forEach(([lambda, mse], i) => {
+      const mean = sweep.series.meanEstimate![i][1]
+      // The closed forms at the same grid points.
+      expect(sweep.series.expectedMean![i][0]).toBe(lambda)
+      expect(sweep.series.expectedMse![i][0]).toBe(lambda)
       // 3% is science.md's tolerance; the Monte Carlo standard error of an MSE is about sqrt(2/R) = 1% here.
-      expect(relative(mean, result.theory[`E[w_hat], lambda = ${lambda}`])).toBeLessThan(0.03)
-      expect(relative(mse, result.theory[`MSE, lambda = ${lambda}`])).toBeLessThan(0.03)
+      expect(relative(mean, sweep.series.expectedMean![i][1])).toBeLessThan(0.03)
+      expect(relative(mse, sweep.series.expectedMse![i][1])).toBeLessThan(0.03)
       // MSE = variance + bias^2 exactly (population variance).
-      expect(sweep.series.variance[i][1] + sweep.series['squared bias'][i][1]).toBeCloseTo(mse, 10)
+      expect(sweep.series.variance![i][1] + sweep.series.squaredBias![i][1]).toBeCloseTo(mse, 10)
     })
-    expect(Math.abs(sweep.final['argmin of the measured MSE'] - lambdaStar)).toBeLessThanOrEqual(sweep.final['grid step'] + 1e-12)
+    expect(Math.abs(sweep.final.argminMse! - lambdaStar)).toBeLessThanOrEqual(sweep.final.gridStep! + 1e-12)
     // The physics: shrinking buys more variance than it costs in bias, 20% lower MSE at lambda* than at 0.
-    expect(atStar.final.MSE).toBeLessThan(0.85 * atZero.final.MSE)
-    expect(atStar.final['mean estimate']).toBeLessThan(0.85 * atZero.final['mean estimate'])
+    expect(atStar.final.mse).toBeLessThan(0.85 * atZero.final.mse!)
+    expect(atStar.final.meanEstimate).toBeLessThan(0.85 * atZero.final.meanEstimate!)
     // Both histograms hold every replicate, on shared bins.
     for (const r of [atZero, atStar]) {
-      expect(r.series.histogram.reduce((sum, [, count]) => sum + count, 0)).toBe(result.config.replicates)
+      expect(r.series.histogram!.reduce((sum, [, count]) => sum + count, 0)).toBe(result.config.replicates)
       expect(r.series.histogram).toHaveLength(result.config.bins as number)
     }
-    expect(atZero.series.histogram.map(([c]) => c)).toEqual(atStar.series.histogram.map(([c]) => c))
+    expect(atZero.series.histogram!.map(([c]) => c)).toEqual(atStar.series.histogram!.map(([c]) => c))
   })
 })
 
@@ -96,32 +94,35 @@ describe('adam-vs-adamw: L2 penalty against decoupled decay (science.md section 
     const result = await run(adamVsAdamw)
     const lambdas = parseLambdas('lambdas', result.config.lambdas as string)
     const d = result.config.d as number
-    const weights = (r: RunResult) => Array.from({ length: d }, (_, j) => r.final[`w${j + 1}`])
+    const weights = (r: RunResult) => Array.from({ length: d }, (_, j) => r.final[`w${j + 1}`]!)
     for (const lambda of lambdas) {
       const sgd = find(result, `SGD + L2, lambda = ${lambda}`)
       const adamL2 = find(result, `Adam + L2, lambda = ${lambda}`)
       const adamw = find(result, `AdamW, lambda = ${lambda}`)
-      const ridge = Array.from({ length: d }, (_, j) => result.theory[`ridge w${j + 1}, lambda = ${lambda}`])
+      const ridge = Array.from({ length: d }, (_, j) => sgd.final[`ridgeW${j + 1}`]!)
+      // Every rule at this lambda reports the same ridge point.
+      for (const r of [adamL2, adamw])
+        expect(Array.from({ length: d }, (_, j) => r.final[`ridgeW${j + 1}`])).toEqual(ridge)
       // Recompute the distance from the reported weights, so the check does not trust the run's own number.
       const distance = (w: number[]) => Math.hypot(...w.map((v, j) => v - ridge[j])) / Math.hypot(...ridge)
       expect(distance(weights(sgd))).toBeLessThan(1e-3)
       expect(distance(weights(adamL2))).toBeLessThan(1e-3)
       expect(distance(weights(adamw))).toBeGreaterThan(1e-2)
       // AdamW lands nearer the unpenalised minimiser (inside the box |w| <= 1/lambda) than the ridge point.
-      expect(adamw.final['relative distance to the unpenalised minimum']).toBeLessThan(adamw.final['relative distance to ridge'])
+      expect(adamw.final.relativeDistanceToUnpenalised).toBeLessThan(adamw.final.relativeDistanceToRidge!)
 
-      const decay = (r: RunResult) => Array.from({ length: d }, (_, j) => r.final[`mean effective decay per step, w${j + 1}`])
+      const decay = (r: RunResult) => Array.from({ length: d }, (_, j) => r.final[`meanEffectiveDecayW${j + 1}`]!)
       // Adam + L2: the larger the feature (gradient) scale, the less decay; over 100x in gradient scale, > 100x in decay.
       const coupled = decay(adamL2)
       for (let j = 1; j < d; j++)
         expect(coupled[j]).toBeLessThan(coupled[j - 1])
       expect(coupled[0] / coupled[d - 1]).toBeGreaterThan(100)
       // AdamW and SGD: eta * lambda for every weight.
-      const etaLambda = result.theory[`AdamW decay per step eta lambda, lambda = ${lambda}`]
+      const etaLambda = adamw.final.decayPerStep!
       for (const value of decay(adamw))
         expect(value).toBeCloseTo(etaLambda, 12)
       for (const value of decay(sgd))
-        expect(value).toBeCloseTo(result.theory[`SGD decay per step eta lambda, lambda = ${lambda}`], 12)
+        expect(value).toBeCloseTo(sgd.final.decayPerStep!, 12)
       // With the same eta, the coupled rule decays the high-gradient weight less than AdamW, the low-gradient one more.
       expect(coupled[d - 1]).toBeLessThan(etaLambda)
       expect(coupled[0]).toBeGreaterThan(etaLambda)
@@ -141,35 +142,34 @@ describe('landscape-momentum: penalised quadratic and heavy ball (science.md sec
       const tag = `lambda = ${lambda}`
       expect(r.label).toBe(tag)
       expect(r.diverged).toBe(false)
-      const minimum = [result.theory[`minimum w1, ${tag}`], result.theory[`minimum w2, ${tag}`]]
-      expect(Math.hypot(r.final.w1 - minimum[0], r.final.w2 - minimum[1]) / starNorm).toBeLessThan(1e-4)
+      const minimum = [r.final.minimumW1!, r.final.minimumW2!]
+      expect(Math.hypot(r.final.w1! - minimum[0], r.final.w2! - minimum[1]) / starNorm).toBeLessThan(1e-4)
       // The minimum really is the shrunk one: eigen-coordinates of w* times h/(h + lambda).
-      const coords = [1, 2].map(i => result.theory[`eigen-coordinate ${i} of w*`] * result.theory[`shrink factor h/(h + lambda), direction ${i}, ${tag}`])
+      const coords = [result.theory.starCoordinate1 * r.final.shrink1!, result.theory.starCoordinate2 * r.final.shrink2!]
       expect(Math.hypot(...coords)).toBeCloseTo(Math.hypot(...minimum), 10)
-      for (const i of [1, 2]) {
-        const dir = `direction ${i}, ${tag}`
-        const predicted = result.theory[`largest |root|, ${dir}`]
-        expect(relative(r.final[`contraction per step, direction ${i} (measured)`], predicted)).toBeLessThan(0.02)
+      for (const i of [1, 2] as const) {
+        const predicted = r.final[`rootModulus${i}`]!
+        expect(relative(r.final[`contraction${i}`]!, predicted)).toBeLessThan(0.02)
         // The plain distance ratio: exact for real roots; for complex ones the cosine's phase at the two peaks
         // enters over a ~25-step window (measured 2.3% at 45 degrees per step), so 4% there.
-        const underdamped = result.theory[`underdamped (1 = yes), ${dir}`] === 1
-        expect(relative(r.final[`distance ratio per step, direction ${i}`], predicted)).toBeLessThan(underdamped ? 0.04 : 0.02)
+        const underdamped = r.final[`underdamped${i}`] === 1
+        expect(relative(r.final[`distanceRatio${i}`]!, predicted)).toBeLessThan(underdamped ? 0.04 : 0.02)
       }
     })
     // Decay visibly moves the minimum (the flat direction keeps 1/11 of its coordinate at lambda = 0.5).
-    expect(Math.hypot(result.runs[2].final.w1 - wStar1, result.runs[2].final.w2 - wStar2)).toBeGreaterThan(0.5)
+    expect(Math.hypot(result.runs[2].final.w1! - wStar1, result.runs[2].final.w2! - wStar2)).toBeGreaterThan(0.5)
     // The regimes of the defaults: the flat direction goes from overdamped to underdamped as lambda grows,
     // and its damping ratio falls; the measured rate follows (0.947, 0.800, 0.707).
-    expect(result.theory['underdamped (1 = yes), direction 2, lambda = 0']).toBe(0)
-    expect(result.theory['underdamped (1 = yes), direction 2, lambda = 0.5']).toBe(1)
-    const zeta = lambdas.map(l => result.theory[`damping ratio, direction 2, lambda = ${l}`])
+    expect(result.runs[0].final.underdamped2).toBe(0)
+    expect(result.runs[2].final.underdamped2).toBe(1)
+    const zeta = result.runs.map(r => r.final.dampingRatio2!)
     expect(zeta[1]).toBeLessThan(zeta[0])
     expect(zeta[2]).toBeLessThan(zeta[1])
-    const rates = result.runs.map(r => r.final['contraction per step, direction 2 (measured)'])
+    const rates = result.runs.map(r => r.final.contraction2)
     expect(rates[0]).toBeCloseTo(0.947, 3)
     expect(rates[1]).toBeCloseTo(0.8, 3)
     // Science check 4 (also in theory.test.ts).
-    const check4 = [10, 1, 0.1, 0.01].map(h => result.theory[`check 4: shrink h/(h + 0.1), h = ${h}`])
+    const check4 = [result.theory.shrinkCheckH10, result.theory.shrinkCheckH1, result.theory.shrinkCheckH0p1, result.theory.shrinkCheckH0p01]
     ;[0.9901, 0.9091, 0.5, 0.0909].forEach((expected, i) => expect(check4[i]).toBeCloseTo(expected, 4))
   })
 
@@ -190,44 +190,45 @@ describe('classification: logistic regression with and without decay (science.md
     const [free, decayed] = result.runs
     expect(free.label).toBe('no decay')
     expect(result.config.steps).toBe(10_000)
-    const slope = result.theory['norm increment per decade without decay, ln(10) ||w_hat|| (asymptotic)']
+    const slope = free.final.asymptoticNormIncrement!
     // Without decay: about the same increment in each of the last two decades (1e2..1e3, 1e3..1e4), approaching
     // Soudry's asymptote ln(10)/gamma from below (the O(1) term still settles: measured 2.0, 2.5 against 3.3).
-    const late = [free.final['norm increment, steps 100 to 1000'], free.final['norm increment, steps 1000 to 10000']]
+    const late = [free.final.normIncrementDecade3!, free.final.normIncrementDecade4!]
     expect(late[1] / late[0]).toBeGreaterThan(0.67)
     expect(late[1] / late[0]).toBeLessThan(1.5)
     for (const increment of late) {
       expect(increment).toBeGreaterThan(0.4 * slope)
       expect(increment).toBeLessThan(1.05 * slope)
     }
-    expect(free.final['angle of w to the max-margin w_hat (degrees)']).toBeLessThan(2)
-    expect(free.final['1 - max probability']).toBeLessThan(1e-12)
+    expect(free.final.angleToMaxMargin).toBeLessThan(2)
+    expect(free.final.oneMinusMaxProbability).toBeLessThan(1e-12)
     expect(free.final.accuracy).toBe(1)
     // With decay: no growth over the last decade, at the Newton minimum, confidence bounded away from 1.
-    const norm = decayed.final['weight norm ||w||']
-    expect(Math.abs(decayed.final['norm increment over the last full decade'])).toBeLessThan(1e-4 * norm)
-    expect(relative(norm, result.theory['weight norm at the minimum (Newton), lambda = 0.01'])).toBeLessThan(1e-4)
-    expect(decayed.final['max probability']).toBeLessThan(1 - 1e-6)
-    expect(relative(decayed.final['1 - max probability'], result.theory['1 - max probability at the minimum (Newton), lambda = 0.01'])).toBeLessThan(1e-3)
-    expect(norm).toBeLessThan(0.5 * free.final['weight norm ||w||'])
+    const norm = decayed.final.weightNorm!
+    expect(Math.abs(decayed.final.normIncrementLastDecade!)).toBeLessThan(1e-4 * norm)
+    expect(relative(norm, decayed.final.optimumNorm!)).toBeLessThan(1e-4)
+    expect(decayed.final.maxProbability).toBeLessThan(1 - 1e-6)
+    expect(relative(decayed.final.oneMinusMaxProbability!, decayed.final.optimumOneMinusMaxProbability!)).toBeLessThan(1e-3)
+    expect(norm).toBeLessThan(0.5 * free.final.weightNorm!)
     // The log-spaced series: 4 points per decade from 1 to 10^4.
-    expect(free.series['weight norm ||w||'].map(([t]) => t)).toEqual(logSchedule(10_000, 4))
+    expect(free.series.weightNorm!.map(([t]) => t)).toEqual(logSchedule(10_000, 4))
   })
 
   it('unscaled features: one lambda shrinks the unit-scale weight far more than the x100 one', async () => {
     // Heavy ball (mu = 0.99, eta = 1/L) because plain GD needs ~1e5 steps at this conditioning (~2e4).
     const unscaled = await run(classification, { kind: 'unscaled', momentum: 0.99, lr: 1, steps: 5000 })
     const standard = await run(classification, { kind: 'overlapping', steps: 1000 })
-    for (const [result, tags] of [[unscaled, ['no decay', 'lambda = 0.01']], [standard, ['no decay', 'lambda = 0.01']]] as const) {
-      result.runs.forEach((r, i) => {
-        expect(relative(r.final.w1, result.theory[`w1 at the minimum (Newton), ${tags[i]}`])).toBeLessThan(1e-3)
-        expect(relative(r.final.w2, result.theory[`w2 at the minimum (Newton), ${tags[i]}`])).toBeLessThan(1e-3)
+    for (const result of [unscaled, standard]) {
+      expect(result.runs.map(r => r.label)).toEqual(['no decay', 'lambda = 0.01'])
+      result.runs.forEach((r) => {
+        expect(relative(r.final.w1!, r.final.optimumW1!)).toBeLessThan(1e-3)
+        expect(relative(r.final.w2!, r.final.optimumW2!)).toBeLessThan(1e-3)
       })
     }
     // Same points, feature 2 times 100 in 'unscaled': its weight is 100x smaller, so (lambda/2) w2^2 barely touches
     // it. Asserted: the relative shrink 1 - w(lambda)/w(0) of w1 is more than twice that of w2 (measured 13% vs 5%),
     // while on 'overlapping' the two shrinks are within a factor 1.5 of each other (16% vs 19%).
-    const shrink = (r: ExperimentResult) => [1 - r.runs[1].final['shrink w1(lambda)/w1(0)'], 1 - r.runs[1].final['shrink w2(lambda)/w2(0)']]
+    const shrink = (r: ExperimentResult) => [1 - r.runs[1].final.shrinkW1!, 1 - r.runs[1].final.shrinkW2!]
     const [u1, u2] = shrink(unscaled)
     expect(u2).toBeGreaterThan(0)
     expect(u1).toBeGreaterThan(2 * u2)
@@ -240,8 +241,8 @@ describe('classification: logistic regression with and without decay (science.md
     const off = await run(classification, { kind: 'overlapping', steps: 1000 })
     const on = await run(classification, { kind: 'overlapping', steps: 1000, decayBias: true })
     expect(on.runs[1].label).toMatch(/bias decayed/)
-    expect(on.runs[1].final.b).toBeCloseTo(on.theory['b at the minimum (Newton), lambda = 0.01'], 5)
-    expect(Math.abs(on.runs[1].final.b)).toBeLessThan(Math.abs(off.runs[1].final.b))
+    expect(on.runs[1].final.b).toBeCloseTo(on.runs[1].final.optimumB!, 5)
+    expect(Math.abs(on.runs[1].final.b!)).toBeLessThan(Math.abs(off.runs[1].final.b!))
     // The run without decay is the same either way.
     expect(on.runs[0].final.b).toBe(off.runs[0].final.b)
   })
