@@ -120,7 +120,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     state.value = userPaused.value ? 'paused' : 'running'
     if (addressErrors.value.length > 0) {
       state.value = 'error'
-      error.value = `The address sets ${addressErrors.value.length > 1 ? 'parameters' : 'a parameter'} this demo cannot take, so it shows its defaults and has not run. ${addressErrors.value.join('. ')}.`
+      error.value = `Not run: the address asks for what this demo cannot take (${addressErrors.value.join('; ')}). It keeps its defaults.`
       return
     }
     try {

@@ -230,7 +230,7 @@ export function parseAddress(experiment: Experiment, search: string): { values: 
     const name = key.slice(prefix.length)
     const spec = Object.hasOwn(experiment.params, name) ? experiment.params[name] : undefined
     if (!spec) {
-      errors.push(`${name.slice(0, 40)}: not a parameter of this demo (it takes ${Object.keys(experiment.params).join(', ')})`)
+      errors.push(`${name.length > 40 ? `${name.slice(0, 40)}…` : name}: not a parameter of this demo`)
       continue
     }
     if (seen.has(name)) {
