@@ -5,19 +5,13 @@
  */
 import { momentumEquilibriumAngle, momentumEquilibriumNorm, sgdEquilibriumAngleApprox, timeToEquilibrium } from '../core/theory'
 import { defineExperiment } from './declare'
-import { equilibriumParams, requireEquilibriumSchedule, runEquilibrium, scaleInvariantMetrics } from './scale-invariant'
+import { equilibriumParams, requireEquilibriumSchedule, runEquilibrium, scaleInvariantMetrics, sgdSchedule } from './scale-invariant'
 
 const { eta, lambda, ...schedule } = equilibriumParams({
   eta: { default: 0.01, min: 1e-3, max: 0.1, meaning: 'learning rate of heavy-ball SGD' },
   lambda: { default: 5e-4, min: 5e-5, max: 5e-3, meaning: 'weight decay, as L2 in the gradient' },
-  d: 2000,
-  steps: 6000,
-  // The slide's run: 40 000 steps, two times (1 - mu)/(eta lambda) at its defaults.
-  maxSteps: 40_000,
-  tail: 2000,
-  every: 100,
-  initialNormRatio: 1,
-  seed: 11,
+  // The slide's run is 40 000 steps, two times the relaxation time at its defaults.
+  ...sgdSchedule,
 })
 
 export const equilibriumMomentumExperiment = defineExperiment({

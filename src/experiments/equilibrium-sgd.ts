@@ -1,7 +1,7 @@
 /** SGD with weight decay on a scale-invariant weight in equilibrium (science.md sections 5 and 7). */
 import { sgdEquilibriumAngle, sgdEquilibriumAngleApprox, sgdEquilibriumNorm, timeToEquilibrium } from '../core/theory'
 import { defineExperiment } from './declare'
-import { equilibriumParams, requireEquilibriumSchedule, runEquilibrium, scaleInvariantMetrics } from './scale-invariant'
+import { equilibriumParams, requireEquilibriumSchedule, runEquilibrium, scaleInvariantMetrics, sgdSchedule } from './scale-invariant'
 
 /**
  * `initialNormRatio` starts the weight at that multiple of the predicted equilibrium norm (1: already there, which
@@ -14,14 +14,8 @@ export const equilibriumSgdExperiment = defineExperiment({
   params: equilibriumParams({
     eta: { default: 0.1, min: 0.01, max: 1, meaning: 'learning rate of SGD' },
     lambda: { default: 5e-4, min: 5e-5, max: 5e-3, meaning: 'weight decay: each step multiplies w by 1 − ηλ' },
-    d: 2000,
-    steps: 6000,
-    // The slide's run: 40 000 steps, two times 1/(eta lambda) at its defaults.
-    maxSteps: 40_000,
-    tail: 2000,
-    every: 100,
-    initialNormRatio: 1,
-    seed: 11,
+    // The slide's run is 40 000 steps, two times the relaxation time at its defaults.
+    ...sgdSchedule,
   }),
   outputs: {
     metrics: scaleInvariantMetrics,

@@ -238,6 +238,9 @@ type Range = Pick<NumberParam, 'default' | 'min' | 'max'> & Partial<Pick<NumberP
  * optimizer's own range (their scales differ by orders of magnitude). `maxSteps` bounds steps and every, `maxTail`
  * (10 000 unless given) the tail.
  */
+/** The schedule SGD and heavy-ball runs share: 6000 steps of d = 2000, the slide's 40 000 at most. */
+export const sgdSchedule = { d: 2000, steps: 6000, maxSteps: 40_000, tail: 2000, every: 100, initialNormRatio: 1, seed: 11 }
+
 export function equilibriumParams(o: { eta: Range, lambda: Range, d: number, steps: number, maxSteps: number, maxTail?: number, tail: number, every: number, initialNormRatio: number, seed: number }): Record<keyof EquilibriumConfig, NumberParam> {
   return {
     eta: { kind: 'number', scale: 'log', label: 'η', meaning: 'learning rate', ...o.eta },
