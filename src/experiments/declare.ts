@@ -127,7 +127,8 @@ export function describeRange(spec: ParamSpec): string {
 /** Checks one value against its declaration; returns it in its kind, or throws a ConfigError naming the field. */
 export function checkParam(name: string, spec: ParamSpec, value: unknown): number | string | boolean {
   const wrong = (): never => {
-    const shown = typeof value === 'string' ? quote(value) : String(value)
+    // Anything may arrive here (a caller's object, null): describe it without calling its own methods.
+    const shown = typeof value === 'string' ? quote(value) : ['number', 'boolean', 'undefined'].includes(typeof value) || value === null ? String(value) : `a value of type ${typeof value}`
     throw new ConfigError(name, `expected ${describeRange(spec)}, got ${shown}`)
   }
   switch (spec.kind) {
@@ -230,7 +231,7 @@ export function parseAddress(experiment: Experiment, search: string): { values: 
     const name = key.slice(prefix.length)
     const spec = Object.hasOwn(experiment.params, name) ? experiment.params[name] : undefined
     if (!spec) {
-      errors.push(`${name.length > 40 ? `${name.slice(0, 40)}…` : name}: not a parameter of this demo`)
+      errors.push(`${name === '' ? '(no name)' : name.length > 40 ? `${name.slice(0, 40)}…` : name}: not a parameter of this demo`)
       continue
     }
     if (seen.has(name)) {
