@@ -35,7 +35,7 @@ export const effectiveLrExperiment = defineExperiment({
     lambda: { kind: 'number', default: 0.02, min: 0.002, max: 0.1, scale: 'log', label: 'λ (second run)', meaning: 'weight decay of the second run (the first has λ = 0)' },
     steps: { kind: 'integer', default: 1500, min: 1, max: 2000, label: 'steps', meaning: 'SGD steps of each run', cost: 'max' },
     every: { kind: 'integer', default: 10, min: 1, max: 500, label: 'record every', unit: 'steps', meaning: 'steps between two recorded points (a divisor of steps)', cost: 'min' },
-    tail: { kind: 'integer', default: 500, min: 1, max: 2000, label: 'tail', unit: 'steps', meaning: 'last steps whose angles are averaged against the theory' },
+    tail: { kind: 'integer', default: 500, min: 1, max: 2000, label: 'tail', unit: 'steps', meaning: 'last steps whose angles are averaged against the theory', cost: 'max' },
     w1Scale: { kind: 'number', default: 1, min: 0.01, max: 10, scale: 'log', label: 'scale of W₁ at the start', meaning: 'W1 starts at this multiple of the usual N(0, 1/d): the same function, only η/‖W₁‖² differs' },
     seed: seedParam(3),
   },

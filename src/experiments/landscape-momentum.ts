@@ -309,18 +309,14 @@ export const landscapeMomentumExperiment = defineExperiment({
 
     const runs: Array<RunResult<Metric>> = lambdas.map((lambda, b) => {
       const [c1, c2] = errors[b].map(e => measuredContraction(e.map(([, value]) => value)))
+      // A run too short to fall through the measuring window has no measured rate: left out, not NaN.
+      const measured = (c: Contraction, i: 1 | 2) => Number.isNaN(c.rate) ? {} : { [`contraction${i}`]: c.rate, [`distanceRatio${i}`]: c.ratio, [`windowStart${i}`]: c.from, [`windowEnd${i}`]: c.to }
       const final: Partial<Record<Metric, number>> = {
         w1: positions[b][0].at(-1)![1],
         w2: positions[b][1].at(-1)![1],
         distanceToMinimum: distance[b].at(-1)![1],
-        contraction1: c1.rate,
-        distanceRatio1: c1.ratio,
-        windowStart1: c1.from,
-        windowEnd1: c1.to,
-        contraction2: c2.rate,
-        distanceRatio2: c2.ratio,
-        windowStart2: c2.from,
-        windowEnd2: c2.to,
+        ...measured(c1, 1),
+        ...measured(c2, 2),
         ...closedForms[b],
       }
       return { label: lambdaLabel(lambda), series: seriesOf(b), final, diverged: diverged[b] }

@@ -78,7 +78,7 @@ export const lowPrecisionExperiment = defineExperiment({
     initialNorm: { kind: 'number', default: 1, min: 0.01, max: 10, scale: 'log', label: '‖w‖ at the start', meaning: 'norm of the weight at the start (one seeded direction for both runs)' },
     steps: { kind: 'integer', default: 8000, min: 1, max: 20_000, label: 'steps', meaning: 'steps of each run', cost: 'max' },
     every: { kind: 'integer', default: 100, min: 1, max: 2000, label: 'record every', unit: 'steps', meaning: 'steps between two recorded points (a divisor of steps and of tail)', cost: 'min' },
-    tail: { kind: 'integer', default: 1000, min: 1, max: 20_000, label: 'tail', unit: 'steps', meaning: 'last steps averaged against the theory (whole records)' },
+    tail: { kind: 'integer', default: 1000, min: 1, max: 20_000, label: 'tail', unit: 'steps', meaning: 'last steps averaged against the theory (whole records)', cost: 'max' },
     seed: seedParam(11),
   },
   outputs: {
