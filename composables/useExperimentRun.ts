@@ -45,7 +45,7 @@ const controlResets = new Map<string, Set<() => void>>()
  */
 export function useParamControl<P extends ParamSpecs, K extends keyof P & string>(experiment: Experiment<P, string, string>, name: K, initial?: ConfigOf<P>[K]): Ref<ConfigOf<P>[K]> {
   const fallback = (initial ?? experiment.defaults[name]) as ConfigOf<P>[K]
-  const { values } = addressFor(experiment as unknown as Experiment)
+  const { values } = addressFor(experiment)
   const value = ref(name in values ? values[name] : fallback) as Ref<ConfigOf<P>[K]>
   const resets = controlResets.get(experiment.id) ?? new Set()
   controlResets.set(experiment.id, resets)
@@ -98,7 +98,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
 
   // `?<id>.<param>=value` in the address sets a parameter, so a student can share a configuration. A bad field
   // (unknown, repeated, malformed, out of range) runs nothing: the demo keeps its defaults and names the field.
-  const address = addressFor(experiment.value as unknown as Experiment)
+  const address = addressFor(experiment.value)
   const fromAddress = ref<Record<string, ParamValue>>(address.values)
   const addressErrors = ref(address.errors)
   if (typeof fromAddress.value.seed === 'number')
@@ -254,5 +254,4 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
 }
 
 /** Any demo's run, whatever its experiment: what `DemoShell` and other shared parts take. */
-
 export type ExperimentRun = ReturnType<typeof useExperimentRun<any, any, any>>

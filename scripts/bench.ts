@@ -107,7 +107,6 @@ async function browserBench(options: Options): Promise<Section> {
     await page.exposeFunction('__benchLog', (line: string) => console.log(`  [chromium] ${line}`))
     const corners = options.corners === undefined ? '' : `&corners=${options.corners}&cap=${options.cap}`
     await page.goto(`${server.url}/index.html?quick=${options.quick ? 1 : 0}${corners}`)
-    // Corners run every experiment to its end: allow them their time.
     const report = await page.evaluate(() => window.__bench!)
     if (stalls > 0)
       console.log(`  [chromium] ${stalls} WebGL driver messages (read-back stalls) not shown`)

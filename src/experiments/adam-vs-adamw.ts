@@ -10,8 +10,8 @@ import { linearRegression } from '../core/models'
 import { createOptimizer } from '../core/optimizers'
 import { createRng } from '../core/random'
 import { ridgeSolution } from '../core/theory'
-import { defineExperiment, seedParam } from './declare'
-import { lambdaLabel, parseLambdas } from './lambdas'
+import { defineExperiment, listValues, seedParam } from './declare'
+import { lambdaLabel } from './lambdas'
 
 interface ScaledRegression {
   n: number
@@ -139,7 +139,7 @@ export const adamVsAdamwExperiment = defineExperiment({
   },
   async run(config, hooks) {
     const { d, n, scaleRatio, noise, eta, sgdEtaScale, steps, every, seed } = config
-    const lambdas = parseLambdas('lambdas', config.lambdas)
+    const lambdas = listValues(config.lambdas)
 
     const data = scaledRegression(n, d, scaleRatio, noise, seed)
     const B = lambdas.length

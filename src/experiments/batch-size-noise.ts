@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { createOptimizer } from '../core/optimizers'
 import { sgdEquilibriumAngle, sgdEquilibriumNorm } from '../core/theory'
 import { columnAngle, columnOps, scaleInvariantNoise, startingWeight } from './columns'
-import { defineExperiment, seedParam } from './declare'
+import { defineExperiment, listValues, seedParam } from './declare'
 
 export const batchSizeNoiseExperiment = defineExperiment({
   id: 'batch-size-noise',
@@ -43,8 +43,8 @@ export const batchSizeNoiseExperiment = defineExperiment({
   },
   async run(config, hooks) {
     const { eta, d, steps, every, tail, seed } = config
-    const batchSizes = config.batchSizes.split(',').map(Number)
-    const lambdas = config.lambdas.split(',').map(Number)
+    const batchSizes = listValues(config.batchSizes)
+    const lambdas = listValues(config.lambdas)
     // Column b * lambdas.length + j: batch size b, lambda j.
     const cells = batchSizes.flatMap(b => lambdas.map(l => ({ b, lambda: l })))
     const runs = cells.length

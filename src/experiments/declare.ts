@@ -147,17 +147,21 @@ export function checkParam(name: string, spec: ParamSpec, value: unknown): numbe
     case 'list': {
       if (typeof value !== 'string')
         return wrong()
-      const parts = value.split(',').map(s => s.trim())
-      if (parts.length < 1 || parts.length > spec.maxLength)
+      const parts = value.split(',')
+      if (parts.length > spec.maxLength)
         return wrong()
-      for (const part of parts) {
-        const v = Number(part)
-        if (part === '' || !Number.isFinite(v) || v < spec.min || v > spec.max || (spec.integer && !Number.isInteger(v)))
+      for (const [i, v] of listValues(value).entries()) {
+        if (parts[i].trim() === '' || !Number.isFinite(v) || v < spec.min || v > spec.max || (spec.integer && !Number.isInteger(v)))
           return wrong()
       }
       return value
     }
   }
+}
+
+/** The numbers of a list parameter's text ('0,0.1, 0.5'); the declaration has checked them before a run sees them. */
+export function listValues(text: string): number[] {
+  return text.split(',').map(part => Number(part.trim()))
 }
 
 /** Converts text (an address, a command line) to the parameter's kind; throws a ConfigError when it is not one. */
@@ -206,12 +210,9 @@ export function checkConfig<P extends ParamSpecs>(experiment: { params: ParamSpe
 /** The defaults with the given values merged in (text is parsed); throws a ConfigError naming the first bad field. */
 export function resolveConfig<P extends ParamSpecs>(experiment: Experiment<P, string, string>, given: Record<string, string | number | boolean>): ConfigOf<P> {
   const merged: Record<string, unknown> = { ...experiment.defaults }
-  for (const [key, raw] of Object.entries(given)) {
-    const spec = experiment.params[key]
-    if (!spec)
-      throw new ConfigError(key, `unknown parameter (known: ${Object.keys(experiment.params).join(', ')})`)
-    merged[key] = parseParam(key, spec, raw)
-  }
+  // An unknown key stays as given: checkConfig names it.
+  for (const [key, raw] of Object.entries(given))
+    merged[key] = Object.hasOwn(experiment.params, key) ? parseParam(key, experiment.params[key], raw) : raw
   return checkConfig(experiment, merged)
 }
 

@@ -16,8 +16,8 @@ import {
   ridgeSolution,
 } from '../core/theory'
 import { createTrainer } from '../core/trainer'
-import { defineExperiment } from './declare'
-import { lambdaLabel, parseLambdas } from './lambdas'
+import { defineExperiment, listValues } from './declare'
+import { lambdaLabel } from './lambdas'
 
 /** For each t, the largest |e(s)| over s >= t and the step s where it is reached. */
 function tailMaxima(errors: ArrayLike<number>): { tail: Float64Array, peak: Int32Array } {
@@ -189,7 +189,7 @@ export const landscapeMomentumExperiment = defineExperiment({
   outputs,
   async run(config, hooks) {
     const { h1, h2, angle, wStar1, wStar2, start1, start2, eta, mu, steps } = config
-    const lambdas = parseLambdas('lambdas', config.lambdas)
+    const lambdas = listValues(config.lambdas)
 
     const h = [h1, h2]
     const theta = angle * Math.PI / 180

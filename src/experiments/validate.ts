@@ -19,22 +19,3 @@ export function requireInteger(field: string, value: number, min = 1, max = Numb
   if (!Number.isSafeInteger(value) || value < min || value > max)
     throw new Error(`${field}: must be an integer in [${min}, ${max}], got ${value}`)
 }
-
-/** Strictly between lo and hi. */
-export function requireOpenInterval(field: string, value: number, lo: number, hi: number): void {
-  requireFinite(field, value)
-  if (!(value > lo && value < hi))
-    throw new Error(`${field}: must be in (${lo}, ${hi}), got ${value}`)
-}
-
-/** A momentum or beta coefficient, in [0, 1). */
-export function requireUnitInterval(field: string, value: number): void {
-  if (!(Number.isFinite(value) && value >= 0 && value < 1))
-    throw new Error(`${field}: must be in [0, 1), got ${value}`)
-}
-
-/** `value` may not be below the field it is bounded by (a range's upper end). */
-export function requireAtLeast(field: string, value: number, lowerField: string, lower: number): void {
-  if (!(value >= lower))
-    throw new Error(`${field}: must be >= ${lowerField} = ${lower}, got ${value}`)
-}

@@ -7,8 +7,7 @@ import { createTrainer } from '../../src/core/trainer'
 import { adamVsAdamwExperiment as adamVsAdamw } from '../../src/experiments/adam-vs-adamw'
 import { biasVarianceExperiment as biasVariance } from '../../src/experiments/bias-variance'
 import { classificationExperiment as classification, gridPoints, logSchedule, probabilityGrid } from '../../src/experiments/classification'
-import { resolveConfig } from '../../src/experiments/declare'
-import { parseLambdas } from '../../src/experiments/lambdas'
+import { listValues, resolveConfig } from '../../src/experiments/declare'
 import { landscapeMomentumExperiment as landscapeMomentum, measuredContraction } from '../../src/experiments/landscape-momentum'
 import { useCpuBackend } from './setup-tf'
 
@@ -49,7 +48,7 @@ describe('the view experiments', () => {
     await expect(run(landscapeMomentum, { h2: -1 })).rejects.toThrow(/h2/)
     await expect(run(classification, { kind: 'spiral' })).rejects.toThrow(/kind/)
     await expect(run(classification, { lambda: 0 })).rejects.toThrow(/lambda/)
-    expect(parseLambdas('lambdas', ' 0, 0.1 ,0.5')).toEqual([0, 0.1, 0.5])
+    expect(listValues(' 0, 0.1 ,0.5')).toEqual([0, 0.1, 0.5])
     expect(logSchedule(100, 2)).toEqual([1, 3, 10, 32, 100])
     expect(logSchedule(50, 1)).toEqual([1, 10, 50])
   })
@@ -92,7 +91,7 @@ describe('bias-variance: 1-D ridge Monte Carlo (science check 2)', () => {
 describe('adam-vs-adamw: L2 penalty against decoupled decay (science.md section 1)', () => {
   it('reaches the ridge point with SGD + L2 and Adam + L2, not with AdamW; Adam + L2 decays high-gradient weights least', async () => {
     const result = await run(adamVsAdamw)
-    const lambdas = parseLambdas('lambdas', result.config.lambdas as string)
+    const lambdas = listValues(result.config.lambdas as string)
     const d = result.config.d as number
     const weights = (r: RunResult) => Array.from({ length: d }, (_, j) => r.final[`w${j + 1}`]!)
     for (const lambda of lambdas) {
@@ -135,7 +134,7 @@ describe('landscape-momentum: penalised quadratic and heavy ball (science.md sec
     const result = await run(landscapeMomentum)
     const { wStar1, wStar2 } = result.config as { wStar1: number, wStar2: number }
     const starNorm = Math.hypot(wStar1, wStar2)
-    const lambdas = parseLambdas('lambdas', result.config.lambdas as string)
+    const lambdas = listValues(result.config.lambdas as string)
     expect(result.runs).toHaveLength(lambdas.length)
     lambdas.forEach((lambda, b) => {
       const r = result.runs[b]
