@@ -248,7 +248,9 @@ export function parseAddress(experiment: Experiment, search: string): { values: 
       errors.push(error instanceof Error ? error.message : String(error))
     }
   }
-  if (errors.length === 0) {
+  // The cross-field checks only when the address changed something: some rebuild the data, and every demo mount
+  // (each of its controls, too) reads the address.
+  if (errors.length === 0 && Object.keys(values).length > 0) {
     try {
       checkConfig(experiment, { ...experiment.defaults, ...values })
     }
