@@ -1,10 +1,13 @@
-import type { MaybeRefOrGetter, Ref } from 'vue'
+import type { ComponentInternalInstance, MaybeRefOrGetter, Ref } from 'vue'
 import type { DemoMode } from '../src/core/demo-mode'
+import type { DemoSyncState, SyncChannel, SyncHub } from '../src/core/demo-sync'
+import type { RunControl } from '../src/core/run-control'
 import type { ConfigOf, Experiment, ParamSpecs } from '../src/experiments/declare'
 import type { ExperimentResult, ParamValue, Progress, Series } from '../src/experiments/types'
 import { tryOnScopeDispose } from '@vueuse/core'
-import { computed, ref, shallowRef, toValue, watch } from 'vue'
+import { computed, getCurrentInstance, inject, ref, shallowRef, toValue, watch } from 'vue'
 import { backendNotice, describeBackend, fallBackFrom, initBackend, onContextLost } from '../src/core/backend'
+import { broadcastTransport, createSyncHub } from '../src/core/demo-sync'
 import { createRunControl } from '../src/core/run-control'
 import { parseAddress, resolveConfig } from '../src/experiments/declare'
 import { RunStopped } from '../src/experiments/types'
@@ -21,6 +24,11 @@ export interface ExperimentRunOptions<P extends ParamSpecs, M extends string, T 
   mode: MaybeRefOrGetter<DemoMode>
   /** Milliseconds of training per frame while live. @default 8 */
   budgetMs?: number
+  /**
+   * Which run this demo shares with the deck's other windows: by default the demo's slide and experiment, through
+   * the window's hub (none when printing, or outside a slide). Tests pass their own hub.
+   */
+  sync?: { hub: SyncHub, key: string }
 }
 
 function message(error: unknown): string {
@@ -35,8 +43,12 @@ export function addressFor(experiment: Experiment): { values: Record<string, Par
   return parseAddress(experiment, typeof window === 'undefined' ? '' : window.location.search)
 }
 
-/** Per experiment id, how to put its controls back to their defaults ("Reset to defaults"). */
-const controlResets = new Map<string, Set<() => void>>()
+interface Control {
+  value: Ref<ParamValue>
+  fallback: ParamValue
+}
+/** The controls each component made, by parameter name: its run syncs them across windows and resets them. */
+const controlsOf = new WeakMap<ComponentInternalInstance, Map<string, Control>>()
 
 /**
  * A demo's control (slider, choice) for parameter `name` of `experiment`: it starts from a valid address value, else
@@ -47,14 +59,25 @@ export function useParamControl<P extends ParamSpecs, K extends keyof P & string
   const fallback = (initial ?? experiment.defaults[name]) as ConfigOf<P>[K]
   const { values } = addressFor(experiment)
   const value = ref(name in values ? values[name] : fallback) as Ref<ConfigOf<P>[K]>
-  const resets = controlResets.get(experiment.id) ?? new Set()
-  controlResets.set(experiment.id, resets)
-  const reset = () => {
-    value.value = fallback
+  const instance = getCurrentInstance()
+  if (instance) {
+    const controls = controlsOf.get(instance) ?? new Map<string, Control>()
+    controlsOf.set(instance, controls)
+    controls.set(name, { value: value as Ref<ParamValue>, fallback })
   }
-  resets.add(reset)
-  tryOnScopeDispose(() => resets.delete(reset))
   return value
+}
+
+let windowHub: SyncHub | undefined
+/** This window's hub: one per page, talking to the deck's other windows of this browser. */
+function deckHub(): SyncHub {
+  if (!windowHub) {
+    // Named after the page's path, so that two decks hosted on one site keep apart.
+    windowHub = createSyncHub({ transport: broadcastTransport(`norms-wd-demos:${window.location.pathname}`) })
+    const hub = windowHub
+    window.addEventListener('pagehide', () => hub.releaseAll())
+  }
+  return windowHub
 }
 
 /**
@@ -80,19 +103,45 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   const error = ref('')
   const notice = ref('')
   const backend = ref('')
-  const seed = ref(Number(experiment.value.defaults.seed ?? 1))
+  const defaultSeed = Number(experiment.value.defaults.seed ?? 1)
+  const seed = ref(defaultSeed)
   const progress = shallowRef<Progress<M, T> | undefined>()
   const result = shallowRef<ExperimentResult<M, T> | undefined>()
   let started = false
   let stopListening = () => {}
+  /** Said after the backend line once a lost graphics context moved the demo to another backend. */
+  let recovered = ''
 
   const mode = computed(() => toValue(options.mode))
-  const control = createRunControl<M, T>({
-    // Printing waits for the finished run, so it may hold the page longer per frame than a live slide.
-    budgetMs: () => mode.value === 'print' ? 100 : options.budgetMs ?? 8,
-    onSnapshot: (p) => {
+  const isLive = () => mode.value === 'live'
+
+  // The run every window of the deck shows: the slide's demo shares its state with the same demo in the other
+  // windows (presenter, projector). Printing and demos outside a slide keep theirs to themselves.
+  const instance = getCurrentInstance()
+  const controls = () => (instance && controlsOf.get(instance)) || new Map<string, Control>()
+  const page = instance ? inject<Ref<number> | null>('$$slidev-page', null) : null
+  const sync = options.sync ?? (page && mode.value !== 'print' && typeof window !== 'undefined'
+    ? { hub: deckHub(), key: `${experiment.value.id}@${toValue(page)}` }
+    : { hub: createSyncHub(), key: experiment.value.id })
+  const channel: SyncChannel = sync.hub.channel(sync.key)
+  /** The shared state's run nonce that the run in progress belongs to. */
+  let runNonce = channel.state.run
+
+  const control: RunControl<M, T> = createRunControl<M, T>({
+    budgetMs: () => {
+      // Printing waits for the finished run, so it may hold the page longer per frame than a live slide.
+      if (mode.value === 'print')
+        return 100
+      const base = options.budgetMs ?? 8
+      // Behind the window that leads: a longer slice per frame (still far under a long task) catches up.
+      const limit = channel.ceiling(runNonce)
+      return limit !== undefined && limit - control.position > 1 ? Math.max(base, 8) * 1.5 : base
+    },
+    ceiling: () => channel.ceiling(runNonce),
+    onSnapshot: (p, position) => {
       // A fresh object each time: views are computed from it, and the series arrays grow in place.
       progress.value = { ...p, runs: p.runs.map(r => ({ ...r, series: { ...r.series } })) }
+      channel.publish(runNonce, position, false)
     },
   })
 
@@ -110,8 +159,19 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     return given
   })
 
+  const controlValues = () => Object.fromEntries([...controls()].map(([name, c]) => [name, c.value.value]))
+  /** What this window shows, in the shared state's terms. */
+  const shown = () => ({ controls: controlValues(), address: fromAddress.value, seed: seed.value, paused: userPaused.value })
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+
+  /** The key of the run that should be going: a new one restarts it. */
+  const runKey = () => `${channel.state.run}|${experiment.value.id}|${JSON.stringify(config.value)}`
+  let running = ''
+
   async function start() {
     started = true
+    running = runKey()
+    runNonce = channel.state.run
     const hooks = control.begin()
     const mine = control.generation
     result.value = undefined
@@ -126,7 +186,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     try {
       await initBackend(new URLSearchParams(window.location.search).get('backend'))
       backend.value = describeBackend()
-      notice.value = backendNotice()
+      notice.value = [backendNotice(), recovered].filter(Boolean).join(' ')
       stopListening()
       stopListening = onContextLost(() => void recover())
       const chosen = experiment.value
@@ -142,6 +202,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
       }
       if (mine !== control.generation)
         return
+      channel.publish(runNonce, control.position, true)
       result.value = done
       // The run's own unit (steps, epochs) from its last snapshot; the series' x may be lambda instead.
       const lastTotal = (progress.value as Progress<M, T> | undefined)?.total
@@ -158,70 +219,127 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     catch (caught) {
       if (caught instanceof RunStopped || mine !== control.generation)
         return
+      channel.publish(runNonce, control.position, true)
       state.value = 'error'
       error.value = message(caught)
     }
   }
 
-  /** A lost WebGL context takes every tensor with it: move to the next backend and start again. */
+  /** Starts the run the shared state and the controls ask for, unless it is the one going. */
+  function ensureRun() {
+    if (started && runKey() !== running)
+      void start()
+  }
+
+  /**
+   * A lost WebGL context takes every tensor with it: move to the next backend and run again from the seed (the same
+   * curves); the other windows go on meanwhile, and this one catches up with them.
+   */
   async function recover() {
     const failed = backend.value
     control.stop()
-    state.value = 'error'
     error.value = 'The graphics context was lost (the GPU was reset or reclaimed). Switching to another backend…'
     try {
       await fallBackFrom('webgl')
       backend.value = describeBackend()
-      error.value = `The graphics context was lost; now on ${backend.value} instead of ${failed}. Press Reset to run again.`
+      recovered = `The graphics context was lost: now on ${backend.value} instead of ${failed}, from the same seed.`
+      channel.release()
+      if (isLive())
+        channel.claim(shown)
+      void start()
     }
     catch (caught) {
+      state.value = 'error'
       error.value = `The graphics context was lost and no other backend could start: ${message(caught)}`
     }
   }
 
-  /** After an error: forget the address's parameters, put the controls and the seed back, and start again. */
-  function useDefaults() {
-    const before = JSON.stringify(config.value)
-    userPaused.value = false
-    for (const resetControl of controlResets.get(experiment.value.id) ?? [])
-      resetControl()
-    fromAddress.value = {}
-    addressErrors.value = []
-    seed.value = Number(experiment.value.defaults.seed ?? 1)
-    // A changed configuration restarts through the watcher below; start here only when nothing changed.
-    if (JSON.stringify(config.value) === before)
-      reset()
+  /** A change of the shared state, made here or in another window. */
+  let stepsSeen = channel.state.steps
+  let led = false
+  function apply(shared: Readonly<DemoSyncState>) {
+    // Taking the lead: say at once how far this window's run is, so that the others need not wait for a frame
+    // (or forever, when the run here is paused or finished).
+    if (channel.leading() && !led && started)
+      channel.publish(runNonce, control.position, ['done', 'diverged', 'error'].includes(state.value))
+    led = channel.leading()
+    for (const [name, c] of controls()) {
+      if (name in shared.controls && !same(c.value.value, shared.controls[name]))
+        c.value.value = shared.controls[name]
+    }
+    if (!same(fromAddress.value, shared.address))
+      fromAddress.value = shared.address
+    if (shared.seed !== null && seed.value !== shared.seed)
+      seed.value = shared.seed
+    userPaused.value = shared.paused
+    const pressed = shared.steps > stepsSeen
+    stepsSeen = shared.steps
+    if (pressed && channel.leading())
+      control.step()
+    ensureRun()
+    if (shared.leader === '' && isLive())
+      channel.claim(shown)
+    control.wake()
   }
 
   function reset() {
-    userPaused.value = false
-    void start()
+    channel.update({ run: channel.state.run + 1, paused: false })
+    if (!started)
+      void start()
   }
   function togglePause() {
     if (state.value === 'done' || state.value === 'diverged' || state.value === 'error' || !started) {
       reset()
       return
     }
-    userPaused.value = !userPaused.value
+    channel.update({ paused: !userPaused.value })
   }
   function step() {
+    channel.update({ steps: channel.state.steps + 1, paused: true })
     if (!started) {
-      userPaused.value = true
       void start()
+      control.step()
     }
-    userPaused.value = true
-    control.step()
   }
 
+  /** After an error: forget the address's parameters, put the controls and the seed back, and start again. */
+  function useDefaults() {
+    for (const c of controls().values())
+      c.value.value = c.fallback
+    fromAddress.value = {}
+    addressErrors.value = []
+    seed.value = defaultSeed
+    channel.update({ ...shown(), paused: false, run: channel.state.run + 1 })
+    if (!started)
+      void start()
+  }
+
+  // Sync: the control is paused at once, so that a Step pressed in the same breath steps from the paused state.
   watch(userPaused, (paused) => {
     control.setPaused(paused)
     if (state.value === 'running' || state.value === 'paused')
       state.value = paused ? 'paused' : 'running'
-  }, { immediate: true })
+  }, { immediate: true, flush: 'sync' })
+
+  // A window that comes late (or a second copy of the demo in this one) takes what the others show.
+  if (channel.state.version > 0)
+    apply(channel.state)
+  const stopSync = channel.onChange(apply)
+  const stopPositions = channel.onPosition((position) => {
+    control.wake()
+    // Ahead of the leader (two windows that opened at once, or a leader that reloaded): the run furthest on leads,
+    // and the other catches up with it, paused or not.
+    if (!channel.leading() && started && position.run === runNonce && !position.end && control.position > position.at + 1)
+      channel.claim(shown, true)
+  })
 
   watch(mode, (now) => {
     const live = now === 'live' || now === 'print'
     control.setAllowed(live)
+    if (now === 'live')
+      channel.claim(shown)
+    else
+      channel.release()
     if (live && !started)
       void start()
     if (state.value === 'running' || state.value === 'paused')
@@ -238,15 +356,32 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
       fromAddress.value = Object.fromEntries(Object.entries(fromAddress.value).filter(([key]) => !moved.includes(key)))
   }, { flush: 'sync' })
 
-  // New parameters (a slider, the seed) restart the run from its first step with the same seed stream.
-  watch([config, experiment], ([next, nextExperiment], [previous, previousExperiment]) => {
-    if (started && (nextExperiment !== previousExperiment || JSON.stringify(next) !== JSON.stringify(previous)))
-      void start()
-  })
+  // A control or the seed moved here: every window takes the new configuration (and restarts through `apply`).
+  watch(() => shown(), (now) => {
+    const shared = channel.state
+    if (!same(now.controls, shared.controls) || !same(now.address, shared.address) || now.seed !== shared.seed)
+      channel.update({ controls: now.controls, address: now.address, seed: now.seed })
+  }, { deep: true })
+
+  // New parameters restart the run from its first step with the same seed stream.
+  watch([config, experiment], ensureRun)
+
+  // A leader that went quiet mid-run (its window froze or closed without a word): the first live window takes over.
+  const watchdog = typeof window === 'undefined'
+    ? undefined
+    : window.setInterval(() => {
+        if (state.value === 'running' && isLive() && !channel.leading() && channel.leaderSilence() > 1500)
+          channel.claim(shown, true)
+      }, 500)
 
   tryOnScopeDispose(() => {
     control.stop()
     stopListening()
+    stopSync()
+    stopPositions()
+    channel.close()
+    if (watchdog !== undefined)
+      window.clearInterval(watchdog)
   })
 
   const finished = computed(() => state.value === 'done')

@@ -12,8 +12,13 @@ export interface RunControlOptions<M extends string = string, T extends string =
   now?: () => number
   /** Resolves at the next chance to draw. @default requestAnimationFrame, or a 0 ms timer without one */
   nextFrame?: () => Promise<void>
-  /** Receives the run's state each time it yields. */
-  onSnapshot: (progress: Progress<M, T>) => void
+  /** Receives the run's state each time it yields, and how many checkpoints the run has passed. */
+  onSnapshot: (progress: Progress<M, T>, position: number) => void
+  /**
+   * Checkpoints the run may pass (another window's run leads this one), or undefined for no limit. A limited run
+   * goes up to its limit whether paused or not, and yields there; it never passes it.
+   */
+  ceiling?: () => number | undefined
 }
 
 export interface RunControl<M extends string = string, T extends string = string> {
@@ -26,8 +31,12 @@ export interface RunControl<M extends string = string, T extends string = string
   setPaused: (paused: boolean) => void
   /** While paused: run one more slice, then pause again. */
   step: () => void
+  /** The ceiling has moved: a run waiting at it may go on. */
+  wake: () => void
   /** The generation of the current run; a finished run compares it to know whether it is still wanted. */
   readonly generation: number
+  /** Checkpoints the current run has passed. */
+  readonly position: number
 }
 
 function defaultNextFrame(): Promise<void> {
@@ -44,14 +53,19 @@ export function createRunControl<M extends string = string, T extends string = s
   const budget = () => typeof budgetOption === 'function' ? budgetOption() : budgetOption
   const now = options.now ?? (() => performance.now())
   const nextFrame = options.nextFrame ?? defaultNextFrame
+  const ceiling = options.ceiling ?? (() => undefined)
   let generation = 0
+  let position = 0
   let allowed = false
   let paused = false
   let stepping = false
   let sliceStart = Number.NEGATIVE_INFINITY
   let wake: (() => void) | undefined
 
-  const mayRun = () => allowed && (!paused || stepping)
+  const mayRun = () => {
+    const limit = ceiling()
+    return allowed && (limit === undefined ? !paused || stepping : position < limit)
+  }
   const notify = () => {
     const resume = wake
     wake = undefined
@@ -72,9 +86,10 @@ export function createRunControl<M extends string = string, T extends string = s
       async checkpoint(snapshot) {
         if (mine !== generation)
           throw new RunStopped()
+        position++
         if (mayRun() && now() - sliceStart < budget())
           return
-        options.onSnapshot(snapshot())
+        options.onSnapshot(snapshot(), position)
         if (stepping && now() - sliceStart >= budget()) {
           stepping = false
           paused = true
@@ -91,6 +106,7 @@ export function createRunControl<M extends string = string, T extends string = s
   return {
     begin() {
       generation++
+      position = 0
       stepping = false
       sliceStart = Number.NEGATIVE_INFINITY
       notify()
@@ -116,8 +132,12 @@ export function createRunControl<M extends string = string, T extends string = s
       sliceStart = now()
       notify()
     },
+    wake: notify,
     get generation() {
       return generation
+    },
+    get position() {
+      return position
     },
   }
 }
