@@ -9,6 +9,7 @@ import { computed, getCurrentInstance, inject, ref, shallowRef, toValue, watch }
 import { backendNotice, describeBackend, fallBackFrom, initBackend, onContextLost } from '../src/core/backend'
 import { broadcastTransport, createSyncHub } from '../src/core/demo-sync'
 import { createRunControl } from '../src/core/run-control'
+import { configLine } from '../src/experiments/config-line'
 import { parseAddress, resolveConfig } from '../src/experiments/declare'
 import { RunStopped } from '../src/experiments/types'
 
@@ -124,8 +125,12 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     ? { hub: deckHub(), key: `${experiment.value.id}@${toValue(page)}` }
     : { hub: createSyncHub(), key: experiment.value.id })
   const channel: SyncChannel = sync.hub.channel(sync.key)
-  /** The shared state's run nonce that the run in progress belongs to. */
-  let runNonce = channel.state.run
+  /**
+   * The run in progress, as the windows name it: the shared nonce, the experiment and the configuration. A position
+   * counts only for the run of the same name, so that a leader's count from before a slider moved never lets
+   * another window run ahead.
+   */
+  let runName = ''
 
   const control: RunControl<M, T> = createRunControl<M, T>({
     budgetMs: () => {
@@ -134,14 +139,14 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
         return 100
       const base = options.budgetMs ?? 8
       // Behind the window that leads: a longer slice per frame (still far under a long task) catches up.
-      const limit = channel.ceiling(runNonce)
+      const limit = channel.ceiling(runName)
       return limit !== undefined && limit - control.position > 1 ? Math.max(base, 8) * 1.5 : base
     },
-    ceiling: () => channel.ceiling(runNonce),
+    ceiling: () => channel.ceiling(runName),
     onSnapshot: (p, position) => {
       // A fresh object each time: views are computed from it, and the series arrays grow in place.
       progress.value = { ...p, runs: p.runs.map(r => ({ ...r, series: { ...r.series } })) }
-      channel.publish(runNonce, position, false)
+      channel.publish(runName, position, false)
     },
   })
 
@@ -171,7 +176,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   async function start() {
     started = true
     running = runKey()
-    runNonce = channel.state.run
+    runName = running
     const hooks = control.begin()
     const mine = control.generation
     result.value = undefined
@@ -202,7 +207,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
       }
       if (mine !== control.generation)
         return
-      channel.publish(runNonce, control.position, true)
+      channel.publish(runName, control.position, true)
       result.value = done
       // The run's own unit (steps, epochs) from its last snapshot; the series' x may be lambda instead.
       const lastTotal = (progress.value as Progress<M, T> | undefined)?.total
@@ -219,7 +224,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     catch (caught) {
       if (caught instanceof RunStopped || mine !== control.generation)
         return
-      channel.publish(runNonce, control.position, true)
+      channel.publish(runName, control.position, true)
       state.value = 'error'
       error.value = message(caught)
     }
@@ -257,12 +262,15 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   /** A change of the shared state, made here or in another window. */
   let stepsSeen = channel.state.steps
   let led = false
+  /** Whether this window paces the run that every window shows (the tests read it as `data-sync`). */
+  const leading = ref(false)
   function apply(shared: Readonly<DemoSyncState>) {
     // Taking the lead: say at once how far this window's run is, so that the others need not wait for a frame
     // (or forever, when the run here is paused or finished).
     if (channel.leading() && !led && started)
-      channel.publish(runNonce, control.position, ['done', 'diverged', 'error'].includes(state.value))
+      channel.publish(runName, control.position, ['done', 'diverged', 'error'].includes(state.value))
     led = channel.leading()
+    leading.value = led
     for (const [name, c] of controls()) {
       if (name in shared.controls && !same(c.value.value, shared.controls[name]))
         c.value.value = shared.controls[name]
@@ -329,7 +337,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     control.wake()
     // Ahead of the leader (two windows that opened at once, or a leader that reloaded): the run furthest on leads,
     // and the other catches up with it, paused or not.
-    if (!channel.leading() && started && position.run === runNonce && !position.end && control.position > position.at + 1)
+    if (!channel.leading() && started && position.run === runName && !position.end && control.position > position.at + 1)
       channel.claim(shown, true)
   })
 
@@ -385,7 +393,11 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   })
 
   const finished = computed(() => state.value === 'done')
-  return { experiment, state, progress, result, error, notice, backend, seed, userPaused, finished, togglePause, step, reset, useDefaults }
+  /** Printing: the page shows the configuration line in place of the controls. */
+  const printing = computed(() => mode.value === 'print')
+  /** The configuration this run uses, in the declaration's labels ("λ = 3, epochs = 100, seed = 1"). */
+  const configuration = computed(() => configLine(experiment.value, config.value, controls().keys()))
+  return { experiment, state, progress, result, error, notice, backend, seed, userPaused, finished, printing, configuration, leading, togglePause, step, reset, useDefaults }
 }
 
 /** Any demo's run, whatever its experiment: what `DemoShell` and other shared parts take. */

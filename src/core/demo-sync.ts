@@ -44,8 +44,8 @@ type Stamps = Partial<Record<Field, Stamp>>
 export interface Position {
   /** The leader that sent it. */
   from: string
-  /** `DemoSyncState.run` of the run it is in. */
-  run: number
+  /** The run it is in, as the windows name it (the shared run nonce, the experiment and its configuration). */
+  run: string
   /** Checkpoints the leader has passed in that run. */
   at: number
   /** The leader's run has finished: go to the end. */
@@ -85,12 +85,12 @@ export interface SyncChannel {
   /** Stops leading (the slide is no longer shown here). */
   release: () => void
   /** The leader publishes how far its run is. */
-  publish: (run: number, at: number, end: boolean) => void
+  publish: (run: string, at: number, end: boolean) => void
   /**
-   * Checkpoints this instance's run (nonce `run`) may pass: undefined while it leads (no limit), the leader's count
+   * Checkpoints this instance's run (named `run`) may pass: undefined while it leads (no limit), the leader's count
    * otherwise (0 before the leader has said anything about this run, Infinity once it has finished).
    */
-  ceiling: (run: number) => number | undefined
+  ceiling: (run: string) => number | undefined
   /** Milliseconds since the leader was last heard from (a position or a state it wrote). */
   leaderSilence: () => number
   close: () => void

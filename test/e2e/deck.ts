@@ -34,6 +34,7 @@ export const demoComponents: Record<string, string> = {
   BatchNoiseDemo: 'batch-size-noise',
   LowPrecisionDemo: 'low-precision',
   ReluRescalingDemo: 'relu-rescaling',
+  NetworkLambdaGridDemo: 'network-lambda-grid',
 }
 
 /** Text as a page shows it: typographic quotes as typed ones, runs of white space as one space. */

@@ -104,6 +104,31 @@ describe('a demo on a slide', () => {
     await until(() => current!.state() === 'done', 'the finished run')
     expect(current.step()).toBe(300)
     expect(current.wrapper.find('.demo-finished').exists()).toBe(true)
+    // On paper: no control, no backend label; one line with what ran, from the declaration's labels.
+    expect(current.wrapper.findAll('button, input, select').length).toBe(0)
+    expect(current.wrapper.text()).not.toMatch(/wasm|cpu|webgl/i)
+    const { every } = ridgeGdExperiment.params
+    expect(current.wrapper.find('.demo-config').text(), 'a parameter the slide fixes away from its default, and the seed').toBe(`Ran with ${every.label} = 2 ${every.unit}, seed = 1 (finished).`)
+  })
+
+  it('prints the values its controls set and the parameters the slide fixes', async () => {
+    window.history.replaceState(null, '', '/?backend=cpu')
+    const Demo = defineComponent({
+      setup() {
+        const lambda = useParamControl(ridgeGdExperiment, 'lambda', 2)
+        const run = useExperimentRun({ experiment: ridgeGdExperiment, mode: 'print', params: () => ({ lambda: lambda.value, every: 2, steps: 120 }) })
+        return () => h(DemoShell, { run })
+      },
+    })
+    const wrapper = mount(Demo, { attachTo: document.body })
+    try {
+      await until(() => wrapper.find('.demo-finished').exists(), 'the finished run')
+      const { lambda, steps, every } = ridgeGdExperiment.params
+      expect(wrapper.find('.demo-config').text()).toBe(`Ran with ${lambda.label} = 2, ${steps.label} = 120, ${every.label} = 2 ${every.unit}, seed = 1 (finished).`)
+    }
+    finally {
+      wrapper.unmount()
+    }
   })
 
   it('restarts when a parameter changes', async () => {

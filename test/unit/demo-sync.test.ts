@@ -65,17 +65,17 @@ describe('the sync protocol', () => {
     await until(() => cb.state.leader === ca.peer, 'the claim to arrive')
     expect(cb.state.controls).toEqual({ lambda: 3 })
     // b follows: before the leader has said anything about run 0 it may pass no checkpoint.
-    expect(ca.ceiling(0)).toBeUndefined()
-    expect(cb.ceiling(0)).toBe(0)
-    ca.publish(0, 12, false)
-    await until(() => cb.ceiling(0) === 12, 'the position')
-    expect(cb.ceiling(1), 'a position of another run says nothing about this one').toBe(0)
+    expect(ca.ceiling('r0')).toBeUndefined()
+    expect(cb.ceiling('r0')).toBe(0)
+    ca.publish('r0', 12, false)
+    await until(() => cb.ceiling('r0') === 12, 'the position')
+    expect(cb.ceiling('r1'), 'a position of another run says nothing about this one').toBe(0)
     // A follower cannot publish; a second claim does not take over from a leader.
-    cb.publish(0, 99, false)
+    cb.publish('r0', 99, false)
     cb.claim()
     await new Promise(resolve => setTimeout(resolve, 20))
-    expect(ca.ceiling(0)).toBeUndefined()
-    expect(cb.ceiling(0)).toBe(12)
+    expect(ca.ceiling('r0')).toBeUndefined()
+    expect(cb.ceiling('r0')).toBe(12)
 
     cb.update({ controls: { lambda: 10 }, paused: true })
     await until(() => ca.state.paused, 'the pause')
@@ -85,12 +85,12 @@ describe('the sync protocol', () => {
     // A window opened now asks the others and takes their state and the leader's position.
     const c = createSyncHub({ transport: bus.transport(), id: 'c' })
     const cc = c.channel('demo@3')
-    await until(() => cc.state.version === ca.state.version && cc.ceiling(0) === 12, 'the late window to catch up')
+    await until(() => cc.state.version === ca.state.version && cc.ceiling('r0') === 12, 'the late window to catch up')
     expect(cc.state.controls).toEqual({ lambda: 10 })
 
     // The leader finishing lets every follower run to the end; leaving releases the lead.
-    ca.publish(0, 40, true)
-    await until(() => cc.ceiling(0) === Number.POSITIVE_INFINITY, 'the end')
+    ca.publish('r0', 40, true)
+    await until(() => cc.ceiling('r0') === Number.POSITIVE_INFINITY, 'the end')
     ca.close()
     await until(() => cb.state.leader === '' && cc.state.leader === '', 'the release')
     for (const hub of [a, b, c])
@@ -112,7 +112,7 @@ describe('the sync protocol', () => {
     const channel = hub.channel('k')
     channel.claim()
     expect(channel.leading()).toBe(true)
-    expect(channel.ceiling(0)).toBeUndefined()
+    expect(channel.ceiling('r0')).toBeUndefined()
   })
 })
 
