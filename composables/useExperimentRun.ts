@@ -47,9 +47,24 @@ export function addressFor(experiment: Experiment): { values: Record<string, Par
 interface Control {
   value: Ref<ParamValue>
   fallback: ParamValue
+  /** The experiment and parameter it sets; none for a control of the view (which curve, which step is shown). */
+  experiment?: string
+  param?: string
 }
-/** The controls each component made, by parameter name: its run syncs them across windows and resets them. */
+/**
+ * The controls each component made, by key (`<experiment>.<param>`, or `view.<name>`): its run shares them with the
+ * deck's other windows and puts them back on "Reset to defaults".
+ */
 const controlsOf = new WeakMap<ComponentInternalInstance, Map<string, Control>>()
+
+function register(key: string, control: Control) {
+  const instance = getCurrentInstance()
+  if (!instance)
+    return
+  const controls = controlsOf.get(instance) ?? new Map<string, Control>()
+  controlsOf.set(instance, controls)
+  controls.set(key, control)
+}
 
 /**
  * A demo's control (slider, choice) for parameter `name` of `experiment`: it starts from a valid address value, else
@@ -60,12 +75,17 @@ export function useParamControl<P extends ParamSpecs, K extends keyof P & string
   const fallback = (initial ?? experiment.defaults[name]) as ConfigOf<P>[K]
   const { values } = addressFor(experiment)
   const value = ref(name in values ? values[name] : fallback) as Ref<ConfigOf<P>[K]>
-  const instance = getCurrentInstance()
-  if (instance) {
-    const controls = controlsOf.get(instance) ?? new Map<string, Control>()
-    controlsOf.set(instance, controls)
-    controls.set(name, { value: value as Ref<ParamValue>, fallback })
-  }
+  register(`${experiment.id}.${name}`, { value: value as Ref<ParamValue>, fallback, experiment: experiment.id, param: name })
+  return value
+}
+
+/**
+ * A control of what the demo shows rather than of what it runs (which optimizer's run, which step is inspected): the
+ * deck's windows show the same, and "Reset to defaults" puts it back to `initial`.
+ */
+export function useViewControl<T extends ParamValue>(name: string, initial: T): Ref<T> {
+  const value = ref(initial) as Ref<T>
+  register(`view.${name}`, { value: value as Ref<ParamValue>, fallback: initial })
   return value
 }
 
@@ -113,6 +133,9 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   /** Said after the backend line once a lost graphics context moved the demo to another backend. */
   let recovered = ''
 
+  /** Checkpoints the run shown has passed: equal in every window that shows the same frame (`data-checkpoint`). */
+  const checkpoints = ref(0)
+
   const mode = computed(() => toValue(options.mode))
   const isLive = () => mode.value === 'live'
 
@@ -146,6 +169,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     onSnapshot: (p, position) => {
       // A fresh object each time: views are computed from it, and the series arrays grow in place.
       progress.value = { ...p, runs: p.runs.map(r => ({ ...r, series: { ...r.series } })) }
+      checkpoints.value = position
       channel.publish(runName, position, false)
     },
   })
@@ -164,7 +188,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     return given
   })
 
-  const controlValues = () => Object.fromEntries([...controls()].map(([name, c]) => [name, c.value.value]))
+  const controlValues = () => Object.fromEntries([...controls()].map(([key, c]) => [key, c.value.value]))
   /** What this window shows, in the shared state's terms. */
   const shown = () => ({ controls: controlValues(), address: fromAddress.value, seed: seed.value, paused: userPaused.value })
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
@@ -271,9 +295,9 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
       channel.publish(runName, control.position, ['done', 'diverged', 'error'].includes(state.value))
     led = channel.leading()
     leading.value = led
-    for (const [name, c] of controls()) {
-      if (name in shared.controls && !same(c.value.value, shared.controls[name]))
-        c.value.value = shared.controls[name]
+    for (const [key, c] of controls()) {
+      if (key in shared.controls && !same(c.value.value, shared.controls[key]))
+        c.value.value = shared.controls[key]
     }
     if (!same(fromAddress.value, shared.address))
       fromAddress.value = shared.address
@@ -396,8 +420,8 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   /** Printing: the page shows the configuration line in place of the controls. */
   const printing = computed(() => mode.value === 'print')
   /** The configuration this run uses, in the declaration's labels ("λ = 3, epochs = 100, seed = 1"). */
-  const configuration = computed(() => configLine(experiment.value, config.value, controls().keys()))
-  return { experiment, state, progress, result, error, notice, backend, seed, userPaused, finished, printing, configuration, leading, togglePause, step, reset, useDefaults }
+  const configuration = computed(() => configLine(experiment.value, config.value, [...controls().values()].filter(c => c.experiment === experiment.value.id).map(c => c.param!)))
+  return { experiment, state, progress, result, error, notice, backend, seed, userPaused, finished, printing, configuration, leading, checkpoints, togglePause, step, reset, useDefaults }
 }
 
 /** Any demo's run, whatever its experiment: what `DemoShell` and other shared parts take. */

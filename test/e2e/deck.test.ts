@@ -210,42 +210,7 @@ describe('the built deck', () => {
     await page.close()
   })
 
-  it('survives a lost WebGL context: says so on the slide, moves to another backend, and runs again on Reset', async () => {
-    const { page, log } = await openPage()
-    // Keep every WebGL context the page makes, so the test can lose the one tfjs trains on.
-    await page.addInitScript(() => {
-      const contexts: WebGLRenderingContext[] = []
-      ;(window as unknown as { __contexts: WebGLRenderingContext[] }).__contexts = contexts
-      // tfjs draws on an OffscreenCanvas where the browser has one.
-      for (const kind of [HTMLCanvasElement, OffscreenCanvas]) {
-        const prototype = kind.prototype as { getContext: (...args: unknown[]) => unknown }
-        const original = prototype.getContext
-        prototype.getContext = function (this: unknown, ...args: unknown[]) {
-          const context = original.apply(this, args)
-          if (context && /webgl/.test(String(args[0])))
-            contexts.push(context as WebGLRenderingContext)
-          return context
-        }
-      }
-    })
-    const no = ridgeSlide.no
-    // SwiftShader's WebGL is used only when asked for.
-    await page.goto(`${server.url}/?backend=webgl#/${no}`)
-    await expect.poll(() => page.locator(`[data-slidev-no="${no}"] .demo-status`).textContent(), { timeout: 30_000 }).toMatch(/webgl/)
-    await page.evaluate(() => {
-      for (const gl of (window as unknown as { __contexts: WebGLRenderingContext[] }).__contexts)
-        gl.getExtension('WEBGL_lose_context')?.loseContext()
-    })
-    const alert = page.locator(`[data-slidev-no="${no}"] [role="alert"]`)
-    await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toMatch(/graphics context was lost; now on wasm/)
-    await page.locator(`[data-slidev-no="${no}"] .demo-reset`).click()
-    await expect.poll(() => stateOf(page, no), { timeout: 60_000 }).toBe('done')
-    await expect.poll(() => page.locator(`[data-slidev-no="${no}"] .demo-status`).textContent()).toMatch(/wasm/)
-    expect(await alert.count()).toBe(0)
-    // tfjs and the browser report the loss themselves; nothing else may go wrong.
-    expect(log.errors.filter(e => !/context lost|CONTEXT_LOST|WebGL/i.test(e))).toEqual([])
-    await page.close()
-  })
+  // A lost WebGL context: test/e2e/robustness.test.ts (the demo continues by itself on the next backend).
 
   it('runs a demo in the presenter view', async () => {
     const { page, log } = await openPage()

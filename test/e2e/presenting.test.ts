@@ -14,7 +14,8 @@ import { serveStatic } from './serve'
 
 const slides = await sourceSlides()
 const demoSlides = slides.filter(s => s.demos.length > 0)
-const overfitting = slides.find(s => s.demos.includes('overfitting'))!.no
+// Rotational equilibrium: a long run (40 000 steps) in short checkpoints, two sliders and an optimizer choice.
+const equilibrium = slides.find(s => s.demos.includes('equilibrium-sgd'))!.no
 
 let browser: Browser
 let server: StaticServer
@@ -27,17 +28,20 @@ afterAll(async () => {
   await server?.close()
 })
 
-/** The overfitting demo of a page (the presenter's main pane holds the current slide; its preview, the next one). */
-const demo = (page: Page) => page.locator(`[data-demo="overfitting"]`).first()
+/** The demo of the slide (the presenter's main pane holds the current slide; its preview, the next one). */
+const demo = (page: Page) => page.locator(`[data-slidev-no="${equilibrium}"] .demo-shell`).first()
 const stepOf = async (page: Page) => Number(await demo(page).getAttribute('data-step'))
+/** Checkpoints passed: equal in two windows exactly when they show the same frame of the same run. */
+const checkpointOf = async (page: Page) => Number(await demo(page).getAttribute('data-checkpoint'))
 const stateOf = (page: Page) => demo(page).getAttribute('data-state')
-const lambdaText = (page: Page) => demo(page).locator('.demo-slider').first().locator('strong').textContent()
+/** The first slider's value as shown (η of the chosen optimizer). */
+const sliderText = (page: Page) => demo(page).locator('.demo-slider').first().locator('strong').textContent()
 const seedOf = (page: Page) => demo(page).locator('.demo-seed input').inputValue()
 
 /** What the windows show, for a failure's message. */
 let windows: Page[] = []
 async function shown(): Promise<string> {
-  const parts = await Promise.all(windows.map(async page => page.isClosed() ? 'closed' : `${await stateOf(page)}@${await stepOf(page)} ${await demo(page).getAttribute('data-sync')}`))
+  const parts = await Promise.all(windows.map(async page => page.isClosed() ? 'closed' : `${await stateOf(page)}@${await stepOf(page)} ${await demo(page).getAttribute('data-sync')} checkpoint ${await demo(page).getAttribute('data-checkpoint')}`))
   return parts.join(', ')
 }
 
@@ -70,8 +74,8 @@ async function present(base: string): Promise<{ context: BrowserContext, audienc
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
   const audience = await context.newPage()
   const presenter = await context.newPage()
-  await audience.goto(`${base}/#/${overfitting}`)
-  await presenter.goto(`${base}/#/presenter/${overfitting}`)
+  await audience.goto(`${base}/#/${equilibrium}`)
+  await presenter.goto(`${base}/#/presenter/${equilibrium}`)
   windows = [presenter, audience]
   for (const page of [audience, presenter])
     await within(60_000, 'the demo to train', async () => await stepOf(page) > 0)
@@ -85,47 +89,56 @@ async function checkOneRun(base: string): Promise<Record<string, number>> {
   try {
     // A slider moved in the presenter reaches the projector.
     await slide(presenter, 30)
-    const lambda = await lambdaText(presenter)
-    expect(lambda).not.toBe('3')
-    latency.slider = await within(1000, 'the lambda on the projector', async () => await lambdaText(audience) === lambda)
+    const eta = await sliderText(presenter)
+    expect(eta).not.toBe('0.1')
+    latency.slider = await within(1000, 'the slider on the projector', async () => await sliderText(audience) === eta)
 
     // Pause in the presenter: the projector pauses too, at the same step.
     await click(presenter, '.demo-play')
     latency.pause = await within(1000, 'the projector to pause', async () => await stateOf(audience) === 'paused')
-    await within(10_000, 'equal steps', async () => await stepOf(audience) === await stepOf(presenter))
-    const paused = await stepOf(presenter)
+    await within(10_000, 'equal steps', async () => await checkpointOf(audience) === await checkpointOf(presenter))
+    const paused = await checkpointOf(presenter)
     await audience.waitForTimeout(300)
-    expect([await stepOf(presenter), await stepOf(audience)]).toEqual([paused, paused])
+    expect([await checkpointOf(presenter), await checkpointOf(audience)]).toEqual([paused, paused])
+    expect(await stepOf(audience)).toBe(await stepOf(presenter))
     expect(await demo(audience).getAttribute('data-metric')).toBe(await demo(presenter).getAttribute('data-metric'))
 
     // Step on the projector (the other way): both advance, to the same step.
     await click(audience, '.demo-step')
-    latency.step = await within(1000, 'the presenter to step', async () => await stepOf(presenter) > paused)
-    await within(10_000, 'equal steps after Step', async () => await stepOf(audience) === await stepOf(presenter))
+    latency.step = await within(1000, 'the presenter to step', async () => await checkpointOf(presenter) > paused)
+    await within(10_000, 'equal steps after Step', async () => await checkpointOf(audience) === await checkpointOf(presenter))
+    expect(await stepOf(audience)).toBe(await stepOf(presenter))
+
+    // The optimizer chosen in the presenter: the projector shows the same choice and the same run.
+    await demo(presenter).getByLabel('AdamW').check()
+    latency.choice = await within(1000, 'the choice on the projector', async () => await demo(audience).getByLabel('AdamW').isChecked())
+    await within(10_000, 'the AdamW run in both', async () => await demo(audience).getAttribute('data-demo') === 'equilibrium-adamw')
 
     // Play on the projector, a new seed in the presenter, Reset on the projector.
     await click(audience, '.demo-play')
     latency.play = await within(1000, 'the presenter to play', async () => await stateOf(presenter) === 'running')
     await demo(presenter).locator('.demo-seed input').fill('5')
-    await demo(presenter).locator('.demo-seed input').press('Enter')
+    await demo(presenter).locator('.demo-seed input').blur()
     latency.seed = await within(1000, 'the seed on the projector', async () => await seedOf(audience) === '5')
-    await within(60_000, 'a few epochs', async () => await stepOf(audience) > 10)
+    await within(60_000, 'a few steps', async () => await stepOf(audience) > 1000)
     const before = await stepOf(audience)
     await click(audience, '.demo-reset')
     latency.reset = await within(1000, 'the presenter to start again', async () => await stepOf(presenter) < before)
 
     // Both pause; a window opened now shows the same state: slider, seed, paused, step, curves.
+    await within(60_000, 'the new run to draw', async () => await stepOf(presenter) > 1000)
     await click(presenter, '.demo-play')
     await within(1000, 'both paused', async () => await stateOf(audience) === 'paused')
-    await within(10_000, 'equal steps', async () => await stepOf(audience) === await stepOf(presenter))
+    await within(10_000, 'equal steps', async () => await checkpointOf(audience) === await checkpointOf(presenter))
     const late = await context.newPage()
     windows.push(late)
-    await late.goto(`${base}/#/${overfitting}`)
+    await late.goto(`${base}/#/${equilibrium}`)
     const metric = await demo(presenter).getAttribute('data-metric')
     expect(metric).not.toBeNull()
     await within(60_000, 'the late window to catch up', async () =>
-      await stateOf(late) === 'paused' && await stepOf(late) === await stepOf(presenter) && await demo(late).getAttribute('data-metric') === metric)
-    expect(await lambdaText(late)).toBe(lambda)
+      await stateOf(late) === 'paused' && await checkpointOf(late) === await checkpointOf(presenter) && await demo(late).getAttribute('data-metric') === metric)
+    expect(await demo(late).getByLabel('AdamW').isChecked()).toBe(true)
+    expect(await sliderText(late)).toBe(await sliderText(presenter))
     expect(await seedOf(late)).toBe('5')
     return latency
   }
