@@ -22,6 +22,10 @@ async function main() {
   await import('@tensorflow/tfjs-backend-webgl')
   tf.env().set('SOFTWARE_WEBGL_ENABLED', true)
   const environment = `${navigator.userAgent}, ${navigator.hardwareConcurrency} logical cores`
+  if (query.has('mlp')) {
+    const { runMlpBench } = await import('../src/bench/mlp')
+    return { environment, results: [], unavailable: [], mlp: await runMlpBench(['wasm', 'webgl', 'cpu'], { quick, log }) }
+  }
   if (query.has('corners')) {
     // Only the live runs at the declared bounds' corners (`npm run bench -- --corners [ids]`).
     const ids = query.get('corners') ? query.get('corners')!.split(',') : undefined

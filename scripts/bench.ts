@@ -1,5 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--node-only | --browser-only]`
+ * `npm run bench -- --startup [--runs n]`: time to the title, JS before it and bytes in the first 6 s, against a plain
+ * Slidev deck with as many slides (src/bench/startup.ts).
  * `npm run bench -- --corners[=id,id] [--cap seconds]`: each experiment's live run in headless Chromium, to the end,
  * at its defaults and at the worst corner of its declared bounds (time to finish, worst frame).
  * Model-steps per second of the training core's small steps on every tfjs backend this machine has: cpu and wasm
@@ -16,8 +18,12 @@ import { chromiumArgs, ensureBrowserTools } from './chromium.mjs'
 
 interface Options {
   quick: boolean
+  /** `--mlp [--json]`: the small-MLP frames only (src/bench/mlp.ts). */
+  mlp?: 'table' | 'json'
   /** Experiment ids for --corners ('' = all), or undefined. */
   corners?: string
+  /** `--startup [--runs n]`: this deck's start against a plain Slidev deck (src/bench/startup.ts). */
+  startup?: number
   cap: number
   node: boolean
   browser: boolean
@@ -29,16 +35,22 @@ function parseArgs(argv: string[]): Options {
     const arg = argv[i]
     if (arg === '--quick')
       options.quick = true
+    else if (arg === '--mlp' || arg === '--json')
+      options.mlp = arg === '--json' || options.mlp === 'json' ? 'json' : 'table'
     else if (arg === '--corners' || arg.startsWith('--corners='))
       options.corners = arg.split('=')[1] ?? ''
     else if (arg === '--cap')
       options.cap = Number(argv[++i])
+    else if (arg === '--startup')
+      options.startup ??= 5
+    else if (arg === '--runs')
+      options.startup = Number(argv[++i])
     else if (arg === '--node-only')
       options.browser = false
     else if (arg === '--browser-only')
       options.node = false
     else
-      throw new Error(`unknown option '${arg}' (use --quick, --node-only, --browser-only, --corners[=ids], --cap s)`)
+      throw new Error(`unknown option '${arg}' (use --quick, --node-only, --browser-only, --corners[=ids], --cap s, --startup [--runs n])`)
   }
   if (options.corners !== undefined)
     options.node = false
@@ -59,6 +71,8 @@ async function nodeBench(options: Options): Promise<Section> {
   await import('@tensorflow/tfjs')
   const { runSuite } = await import('../src/bench/cases')
   const log = (line: string) => console.log(`  [node] ${line}`)
+  if (options.mlp)
+    return { title: 'Node', report: { environment: `Node ${process.version}`, results: [], unavailable: [], mlp: await (await import('../src/bench/mlp')).runMlpBench(['wasm', 'cpu'], { quick: options.quick, log }) } }
   const report = await runSuite(`Node ${process.version}`, ['cpu', 'wasm'], { quick: options.quick, log })
   return { title: 'Node', report }
 }
@@ -105,7 +119,7 @@ async function browserBench(options: Options): Promise<Section> {
         console.log(`  [chromium ${message.type()}] ${message.text()}`)
     })
     await page.exposeFunction('__benchLog', (line: string) => console.log(`  [chromium] ${line}`))
-    const corners = options.corners === undefined ? '' : `&corners=${options.corners}&cap=${options.cap}`
+    const corners = options.mlp ? '&mlp=1' : options.corners === undefined ? '' : `&corners=${options.corners}&cap=${options.cap}`
     await page.goto(`${server.url}/index.html?quick=${options.quick ? 1 : 0}${corners}`)
     const report = await page.evaluate(() => window.__bench!)
     if (stalls > 0)
@@ -225,6 +239,12 @@ async function main() {
   const cpus = os.cpus()
   console.log(`Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${os.platform()} ${os.release()}, Node ${process.version}`)
   console.log(`Mode: ${options.quick ? 'quick (3 blocks of ~0.06 s)' : '7 blocks of ~0.2 s'} per figure, after warm-up`)
+  if (options.startup !== undefined) {
+    const { startupReport } = await import('../src/bench/startup')
+    // ensureBrowserTools throws when it finds none.
+    const lines = await startupReport({ runs: options.startup, chromiumPath: ensureBrowserTools()!, chromiumArgs, serve: serveStatic, log: line => console.log(`  ${line}`) })
+    return console.log(lines.join('\n'))
+  }
   const sections: Section[] = []
   if (options.node)
     sections.push(await nodeBench(options))
@@ -237,6 +257,10 @@ async function main() {
       console.log(`Chromium part failed: ${error instanceof Error ? error.message : String(error)}`)
       process.exitCode = 1
     }
+  }
+  if (options.mlp) {
+    const { formatMlp } = await import('../src/bench/mlp')
+    return sections.forEach(({ title, report }) => console.log(formatMlp(title, report.mlp ?? [], options.mlp === 'json').join('\n')))
   }
   for (const section of sections)
     printSection(section, options)

@@ -1,5 +1,5 @@
 // `npm test`: every check, stage by stage, with the time each takes.
-//   1 typecheck + lint   2 unit tests (Node, tfjs cpu)   3 build + browser tests   4 PDF export + PDF tests
+//   1 typecheck + lint   2 unit tests (Node, tfjs cpu)   3 build + browser tests + reliability tests   4 PDF export + PDF tests
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -44,7 +44,10 @@ run('unit', 'npx', ['vitest', 'run'])
 env.CHROMIUM_PATH = ensureBrowserTools()
 console.log(`\nBrowser: ${env.CHROMIUM_PATH} (${chromiumVersion(env.CHROMIUM_PATH)})`)
 run('build', 'npx', ['slidev', 'build', '--out', env.DECK_DIST])
-run('browser', 'npx', ['vitest', 'run', '--config', 'test/e2e/vitest.config.ts', 'test/e2e/deck.test.ts', 'test/e2e/core.test.ts'])
+run('browser', 'npx', ['vitest', 'run', '--config', 'test/e2e/vitest.config.ts', 'test/e2e/deck.test.ts', 'test/e2e/core.test.ts', 'test/e2e/presenting.test.ts'])
+// Issue 14: no WebGL / a lost context (about 2 min), the CSP of the README (30 s), long tasks at the worst corners
+// (2-3 min), a 3-cycle soak (about 2 min).
+run('reliability', 'npx', ['vitest', 'run', '--config', 'test/e2e/vitest.config.ts', 'test/e2e/robustness.test.ts', 'test/e2e/csp.test.ts', 'test/e2e/longtask.test.ts', 'test/e2e/soak.test.ts'])
 run('export', 'node', ['scripts/export.mjs', '--output', env.DECK_PDF])
 run('pdf', 'npx', ['vitest', 'run', '--config', 'test/e2e/vitest.config.ts', 'test/e2e/pdf.test.ts'])
 

@@ -1,4 +1,5 @@
 import type { AppSetup } from '@slidev/types'
+import { deferDemoSlides } from './demo-preload'
 
 /** Longest a print waits for its slides here; Playwright, which runs the exporter, gives up on a wait at 30 s. */
 const HOLD_LIMIT_MS = 25_000
@@ -25,9 +26,10 @@ function releasePrintHold() {
   check()
 }
 
-const setup: AppSetup = () => {
+const setup: AppSetup = ({ router }) => {
   if (typeof document !== 'undefined')
     releasePrintHold()
+  deferDemoSlides(router)
 }
 
 export default setup

@@ -24,6 +24,8 @@ function range(spec: ParamSpec): string {
       return spec.options.join(', ')
     case 'boolean':
       return 'true, false'
+    case 'points':
+      return `0–${spec.maxLength} points in [${number(spec.min)}, ${number(spec.max)}]², 3 characters each`
   }
 }
 

@@ -5,6 +5,7 @@
  * Conventions (science.md section 0): penalty (lambda/2)||w||^2, whose gradient lambda*w is added to g
  * ("coupled"); decoupled decay w <- (1 - eta*lambda) w (PyTorch). `l1` is a proximal l1 strength (exact zeros).
  */
+import type { LearningRateSchedule } from './schedules'
 import * as tf from '@tensorflow/tfjs-core'
 
 export const optimizerNames = ['sgd', 'momentum', 'sgdw', 'adam', 'adam-l2', 'adamw', 'ista', 'hyperball'] as const
@@ -31,6 +32,8 @@ export interface OptimizerSettings {
   eps?: number
   /** Base update u of hyperball: Adam's direction (AdamH) or the raw gradient. @default 'adam' */
   hyperballBase?: 'adam' | 'sgd'
+  /** Factor on every run's eta for update s (schedules.ts); the decoupled decay follows it. @default constant */
+  schedule?: LearningRateSchedule
 }
 
 export function isOptimizerName(value: unknown): value is OptimizerName {
@@ -106,10 +109,11 @@ export function createOptimizer(settings: OptimizerSettings, runs: RunHyper[], p
     held.push(x)
     return x
   }
-  const eta = keep(columnGrid(etas, rows))
+  const etaBase = keep(columnGrid(etas, rows))
   const lambda = keep(columnGrid(lambdas, rows))
-  const shrink = keep(columnGrid(etas.map((e, i) => 1 - e * lambdas[i]), rows))
+  const shrinkBase = keep(columnGrid(etas.map((e, i) => 1 - e * lambdas[i]), rows))
   const threshold = keep(columnGrid(etas.map((e, i) => e * l1s[i]), rows))
+  const etaLambda = settings.schedule ? keep(columnGrid(etas.map((e, i) => e * lambdas[i]), rows)) : undefined
   const hasL1 = l1s.some(v => v > 0)
   const zeros = () => tf.zeros([rows, runs.length])
   let velocity: tf.Variable | undefined
@@ -140,11 +144,15 @@ export function createOptimizer(settings: OptimizerSettings, runs: RunHyper[], p
     return tf.mul(tf.div(m!, tf.add(tf.sqrt(v!), eps / c2)), c1 / c2)
   }
 
-  const prox = (x: tf.Tensor): tf.Tensor => hasL1 ? tf.mul(tf.sign(x), tf.relu(tf.sub(tf.abs(x), threshold))) : x
-
   const apply = (w: tf.Variable, g: tf.Tensor) => {
     t++
     tf.tidy(() => {
+      // A scheduled step scales eta, the decay eta*lambda and the l1 threshold; a factor of 1 adds no kernel, so
+      // unscheduled runs compute exactly what they did before schedules existed.
+      const factor = settings.schedule?.(t - 1) ?? 1
+      const eta = factor === 1 ? etaBase : tf.mul(etaBase, factor)
+      const shrink = factor === 1 ? shrinkBase : tf.sub(1, tf.mul(etaLambda!, factor))
+      const prox = (x: tf.Tensor): tf.Tensor => hasL1 ? tf.mul(tf.sign(x), tf.relu(tf.sub(tf.abs(x), factor === 1 ? threshold : tf.mul(threshold, factor)))) : x
       let next: tf.Tensor
       switch (name) {
         case 'sgd':

@@ -48,7 +48,7 @@ export interface TrainerMetrics {
   weightNorm: Float64Array
   /** Angle in radians between the decayed parameters before and after the last step. */
   angularUpdate: Float64Array
-  /** eta / ||w||^2: the step size of the direction when the loss is scale-invariant. */
+  /** eta_t / ||w||^2 (eta_t: the scheduled rate of the last update): the direction's step size when the loss is scale-invariant. */
   effectiveLearningRate: Float64Array
   /** Entries of the decayed parameters that are exactly zero. */
   zeros: Float64Array
@@ -225,7 +225,8 @@ export function createTrainer(config: TrainerConfig): BatchedTrainer {
       zeros: row(3),
       testLoss: testBatch ? row(4) : undefined,
       maxProbability: model.maxProbability ? row(5) : undefined,
-      effectiveLearningRate: weightNorm.map((w, b) => etaRow[b] / (w * w)),
+      // The rate of the last update: a schedule changes it from step to step.
+      effectiveLearningRate: weightNorm.map((w, b) => etaRow[b] * (at > 0 ? config.optimizer.schedule?.(at - 1) ?? 1 : 1) / (w * w)),
       diverged: [...diverged],
     }
   }

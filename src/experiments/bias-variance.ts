@@ -11,6 +11,7 @@ import { ridge1dLambdaStar, ridge1dMean, ridge1dMse } from '../core/theory'
 import { createTrainer } from '../core/trainer'
 import { defineExperiment, seedParam } from './declare'
 import { lambdaLabel } from './lambdas'
+import { createPacer } from './pacing'
 
 /** What the bias-variance view draws: a histogram per lambda (shared bins), filled in as each lambda finishes. */
 export interface BiasVarianceExtra {
@@ -120,17 +121,6 @@ export const biasVarianceExperiment = defineExperiment({
     if (!(s > 0))
       throw new Error('n: the design has sum x^2 = 0')
     const R = replicates
-    // Targets as the batch wants them, y[i, r] (row-major [n, R]), and each replicate's sum x y / n for the closed form.
-    const y = new Float64Array(n * R)
-    for (let r = 0; r < R; r++) {
-      for (let i = 0; i < n; i++)
-        y[i * R + r] = wStar * x[i] + sigma * rng.normal()
-    }
-    const xy = new Float64Array(R)
-    for (let i = 0; i < n; i++) {
-      for (let r = 0; r < R; r++)
-        xy[r] += x[i] * y[i * R + r] / n
-    }
 
     const theoryMean = lambdas.map(lambda => ridge1dMean(wStar, s, lambda))
     const theoryMse = lambdas.map(lambda => ridge1dMse(wStar, sigma, n, s, lambda))
@@ -142,15 +132,6 @@ export const biasVarianceExperiment = defineExperiment({
       gdErrorFactor: Math.abs(1 - etaScale) ** steps,
     }
 
-    // One set of bins for every lambda, so that histograms can be compared. Every estimate (s + lambda)^-1 sum x y / n
-    // lies between 0 and the lambda = 0 one, so the closed form at lambda = 0 gives the range before any training.
-    let lo = 0
-    let hi = 0
-    for (const c of xy) {
-      lo = Math.min(lo, c / s)
-      hi = Math.max(hi, c / s)
-    }
-    const width = (hi - lo) / bins || 1
     const histograms: number[][] = lambdas.map(() => [])
     const means: number[] = []
     const variances: number[] = []
@@ -178,6 +159,35 @@ export const biasVarianceExperiment = defineExperiment({
       mse: along(mses),
       ...closedFormCurves,
     })
+    const label0 = `sweep over lambda, ${R} replicates each`
+    // The draws take several frames at 20k replicates of 40 points: the slide draws the closed forms meanwhile.
+    const checkpoint = hooks?.checkpoint
+    const pace = createPacer(checkpoint && (() => checkpoint(() => ({ done: 0, total: L, runs: [{ label: label0, series: sweepSeries() }], theory }))))
+    // Targets as the batch wants them, y[i, r] (row-major [n, R]), and each replicate's sum x y / n for the closed form.
+    const y = new Float64Array(n * R)
+    for (let r = 0; r < R; r++) {
+      for (let i = 0; i < n; i++)
+        y[i * R + r] = wStar * x[i] + sigma * rng.normal()
+      // A normal draw costs about 20 multiply-adds.
+      await pace(20 * n)
+    }
+    const xy = new Float64Array(R)
+    for (let i = 0; i < n; i++) {
+      for (let r = 0; r < R; r++)
+        xy[r] += x[i] * y[i * R + r] / n
+    }
+    await pace(n * R)
+
+    // One set of bins for every lambda, so that histograms can be compared. Every estimate (s + lambda)^-1 sum x y / n
+    // lies between 0 and the lambda = 0 one, so the closed form at lambda = 0 gives the range before any training.
+    let lo = 0
+    let hi = 0
+    for (const c of xy) {
+      lo = Math.min(lo, c / s)
+      hi = Math.max(hi, c / s)
+    }
+    const width = (hi - lo) / bins || 1
+
     const extra = (): BiasVarianceExtra => ({
       lambdas,
       lambdaStar,
@@ -191,7 +201,6 @@ export const biasVarianceExperiment = defineExperiment({
       theoryMean,
       theoryVariance,
     })
-    const label0 = `sweep over lambda, ${R} replicates each`
     const snapshot = (done: number): Progress<Metric, keyof typeof theory> => ({
       done,
       total: L,
@@ -213,6 +222,8 @@ export const biasVarianceExperiment = defineExperiment({
       })
       let estimates: Float64Array
       try {
+        // Setting up a batch of 20k runs is a frame's work of its own.
+        await hooks?.checkpoint?.(() => snapshot(l))
         for (let t = 0; t < steps; t++) {
           trainer.step(1)
           await hooks?.checkpoint?.(() => snapshot(l))

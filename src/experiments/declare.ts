@@ -50,7 +50,27 @@ export interface ListParam extends ParamBase {
   cost?: 'min' | 'max'
 }
 
-export type ParamSpec = NumberParam | ChoiceParam | BooleanParam | ListParam
+/**
+ * Labelled points of the plane (a demo's clicks), kept as compact text: 3 characters per point, the class as a digit,
+ * then x and y as indices 0 .. 63 of a lattice over [min, max] in the base64url alphabet ('0Ag1z_'). Empty: none.
+ */
+export interface PointsParam extends ParamBase {
+  kind: 'points'
+  default: string
+  /** The lattice spans [min, max] on both axes. */
+  min: number
+  max: number
+  /** Classes 0 .. classes - 1 (at most 10). */
+  classes: number
+  maxLength: number
+  /** 'max': the worst corner holds maxLength points. */
+  cost?: 'max'
+}
+
+/** The 64 lattice indices of a points parameter, in order (base64url). */
+export const pointAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+export type ParamSpec = NumberParam | ChoiceParam | BooleanParam | ListParam | PointsParam
 export type ParamSpecs = Record<string, ParamSpec>
 
 /**
@@ -58,7 +78,7 @@ export type ParamSpecs = Record<string, ParamSpec>
  * parameters are not known statically (the registry's list) takes any configuration: its run checks it anyway.
  */
 export type ConfigOf<P extends ParamSpecs> = 0 extends (1 & P) ? any : string extends keyof P ? Record<string, number | string | boolean> : {
-  -readonly [K in keyof P]: P[K] extends ChoiceParam<infer O> ? O : P[K] extends BooleanParam ? boolean : P[K] extends ListParam ? string : number
+  -readonly [K in keyof P]: P[K] extends ChoiceParam<infer O> ? O : P[K] extends BooleanParam ? boolean : P[K] extends ListParam | PointsParam ? string : number
 }
 
 export interface OutputSpec {
@@ -121,6 +141,7 @@ export function describeRange(spec: ParamSpec): string {
     case 'choice': return `one of ${spec.options.join(', ')}`
     case 'boolean': return 'true or false'
     case 'list': return `1 to ${spec.maxLength} comma-separated ${spec.integer ? 'integers' : 'numbers'} in [${formatNumber(spec.min)}, ${formatNumber(spec.max)}]`
+    case 'points': return `0 to ${spec.maxLength} points of 3 characters (class 0-${spec.classes - 1}, then x and y in ${pointAlphabet.slice(0, 3)}…${pointAlphabet.slice(-3)})`
   }
 }
 
@@ -156,7 +177,35 @@ export function checkParam(name: string, spec: ParamSpec, value: unknown): numbe
       }
       return value
     }
+    case 'points': {
+      if (typeof value !== 'string' || value.length % 3 !== 0 || value.length > 3 * spec.maxLength)
+        return wrong()
+      for (let i = 0; i < value.length; i += 3) {
+        const label = value.charCodeAt(i) - 48
+        if (!(label >= 0 && label < spec.classes) || !pointAlphabet.includes(value[i + 1]) || !pointAlphabet.includes(value[i + 2]))
+          return wrong()
+      }
+      return value
+    }
   }
+}
+
+export interface LabelledPoint {
+  x: number
+  y: number
+  label: number
+}
+
+/** The points of a points parameter's text, at their lattice positions (the declaration has checked the text). */
+export function pointsValues(spec: PointsParam, text: string): LabelledPoint[] {
+  const at = (c: string) => spec.min + (spec.max - spec.min) * pointAlphabet.indexOf(c) / (pointAlphabet.length - 1)
+  return Array.from({ length: text.length / 3 }, (_, k) => ({ label: Number(text[3 * k]), x: at(text[3 * k + 1]), y: at(text[3 * k + 2]) }))
+}
+
+/** The text of points (snapped to the nearest lattice node, clamped into [min, max]). */
+export function encodePoints(spec: PointsParam, points: readonly LabelledPoint[]): string {
+  const index = (v: number) => pointAlphabet[Math.round(Math.min(1, Math.max(0, (v - spec.min) / (spec.max - spec.min))) * (pointAlphabet.length - 1))]
+  return points.map(p => `${p.label}${index(p.x)}${index(p.y)}`).join('')
 }
 
 /** The numbers of a list parameter's text ('0,0.1, 0.5'); the declaration has checked them before a run sees them. */
@@ -269,16 +318,18 @@ export function worstCorner<P extends ParamSpecs>(experiment: Experiment<P, stri
       out[name] = spec[spec.cost]
     if (spec.kind === 'list' && spec.cost)
       out[name] = Array.from({ length: spec.maxLength }, () => spec[spec.cost!]).join(',')
+    if (spec.kind === 'points' && spec.cost)
+      out[name] = encodePoints(spec, Array.from({ length: spec.maxLength }, (_, k) => ({ label: k % spec.classes, x: spec.min + (spec.max - spec.min) * (k % 8) / 7, y: spec.min + (spec.max - spec.min) * Math.floor(k / 8) / Math.ceil(spec.maxLength / 8) })))
   }
   return out as ConfigOf<P>
 }
 
 function assertDeclaration(id: string, params: ParamSpecs): void {
   for (const [name, spec] of Object.entries(params)) {
-    if (spec.kind === 'number' || spec.kind === 'integer' || spec.kind === 'list') {
+    if (spec.kind === 'number' || spec.kind === 'integer' || spec.kind === 'list' || spec.kind === 'points') {
       if (!(Number.isFinite(spec.min) && Number.isFinite(spec.max) && spec.min <= spec.max))
         throw new Error(`${id}.${name}: the declared range [${spec.min}, ${spec.max}] is not finite and ordered`)
-      if (spec.kind !== 'list' && spec.scale === 'log' && !(spec.min > 0))
+      if ((spec.kind === 'number' || spec.kind === 'integer') && spec.scale === 'log' && !(spec.min > 0))
         throw new Error(`${id}.${name}: a log scale needs min > 0`)
     }
     checkParam(`${id}.${name}`, spec, spec.default)

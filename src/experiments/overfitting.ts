@@ -9,9 +9,9 @@ import { d2lRegression } from '../core/datasets'
 import { solveSpd, transposeTimes } from '../core/linalg'
 import { linearRegression } from '../core/models'
 import { normalMatrix } from '../core/random'
-import { ridgeSolution } from '../core/theory'
 import { createTrainer } from '../core/trainer'
 import { defineExperiment, seedParam } from './declare'
+import { createPacer, gramPaced, solveSpdPaced } from './pacing'
 import { centre, column, halfMse, norm2, outsideRowSpan, rowGram } from './regression-common'
 
 type D2lData = ReturnType<typeof d2lRegression>
@@ -19,13 +19,29 @@ type Theory = 'normOutsideNoDecay' | 'normOutside' | 'interpolantTestLoss' | 'ri
 /** What each run records against epochs (the theory curves use the same ids). */
 type Measured = 'trainLoss' | 'testLoss' | 'weightNorm'
 
+// Most minibatch steps between two checkpoints. An epoch at batch size 1 and 100 examples is 100 steps; on the slide
+// (budgetMs 0) each checkpoint is a frame, so a run at that corner takes two frames per epoch.
+const STEPS_PER_CHUNK = 50
+
+type Pace = (units: number) => Promise<void> | undefined
+
 /**
  * Ridge with an unpenalised bias: centring makes the bias decouple, so w is the ridge solution of the centred
  * training set and b = mean(y) - mean(x).w (the minimiser of 1/(2n)||Xw + b - y||^2 + (lambda/2)||w||^2).
+ * The arithmetic of `ridgeSolution` (core/theory), paced: at d = 500 the d x d system is most of the set-up.
  */
-function ridgeWithBias(train: D2lData['train'], lambda: number): { w: Float64Array, b: number } {
+async function ridgeWithBias(train: D2lData['train'], lambda: number, pace: Pace): Promise<{ w: Float64Array, b: number }> {
   const { centred, xMean, yMean } = centre(train)
-  const w = ridgeSolution(centred.x, centred.n, centred.d, centred.y, lambda)
+  const { n, d } = centred
+  const s = await gramPaced(centred.x, n, d, pace)
+  for (let i = 0; i < s.length; i++)
+    s[i] /= n
+  for (let i = 0; i < d; i++)
+    s[i * d + i] += lambda
+  const rhs = transposeTimes(centred.x, n, d, centred.y)
+  for (let i = 0; i < d; i++)
+    rhs[i] /= n
+  const w = await solveSpdPaced(s, rhs, pace)
   let b = yMean
   for (let j = 0; j < train.d; j++)
     b -= xMean[j] * w[j]
@@ -34,13 +50,14 @@ function ridgeWithBias(train: D2lData['train'], lambda: number): { w: Float64Arr
 
 /**
  * The closed forms, known before training (they need the data and w0 only): the values of `theory`, and curves
- * against epochs for the run with decay.
+ * against epochs for the run with decay. `pace` is told the work done, so that a slide can draw in between.
  */
-function overfittingTheory(
+async function overfittingTheory(
   data: D2lData,
   w0: Float64Array,
   options: { lambda: number, eta: number, epochs: number, stepsPerEpoch: number },
-): { theory: Record<Theory, number>, curves: Record<Measured | 'normOutsideSpan', Series> } {
+  pace: Pace,
+): Promise<{ theory: Record<Theory, number>, curves: Record<Measured | 'normOutsideSpan', Series> }> {
   const { lambda, eta, epochs, stepsPerEpoch } = options
   const { train, test } = data
   const { n: nTrain, d } = train
@@ -49,6 +66,7 @@ function overfittingTheory(
   // outside the span of the training inputs is multiplied by exactly (1 - eta lambda) per step.
   const outside = outsideRowSpan(train.x, nTrain, d, w0)
   const outside0 = norm2(outside)
+  await pace(nTrain * nTrain * d)
   // Without decay SGD converges to the interpolant nearest (w0, b0 = 0): u0 + A^T (A A^T)^{-1} (y - A u0), A = [X, 1].
   const kernel = rowGram(train.x, nTrain, d).map(v => v + 1)
   const residual = Float64Array.from(train.y, (yi, i) => yi - w0.reduce((s, wj, j) => s + wj * train.x[i * d + j], 0))
@@ -57,7 +75,8 @@ function overfittingTheory(
   const zt = transposeTimes(train.x, nTrain, d, z)
   wInterp.forEach((_, j) => (wInterp[j] += zt[j]))
   const bInterp = z.reduce((s, v) => s + v, 0)
-  const ridge = ridgeWithBias(train, lambda)
+  await pace(nTrain * nTrain * d)
+  const ridge = await ridgeWithBias(train, lambda, pace)
   const theory: Record<Theory, number> = {
     normOutsideNoDecay: outside0,
     normOutside: (1 - eta * lambda) ** steps * outside0,
@@ -75,9 +94,15 @@ function overfittingTheory(
   const testAt = (a: number) => halfMse(test, Float64Array.from(ridge.w, (v, j) => v + a * outside[j]), ridge.b)
   const epochsAxis = Array.from({ length: epochs + 1 }, (_, e) => e)
   const shrink = (e: number) => (1 - eta * lambda) ** (e * stepsPerEpoch)
+  // One test loss per epoch: 400 epochs at 500 x 500 is 10^8 operations, paced.
+  const testLoss: Series = []
+  for (const e of epochsAxis) {
+    testLoss.push([e, testAt(shrink(e))])
+    await pace(test.n * d)
+  }
   const curves = {
     trainLoss: epochsAxis.map(e => [e, theory.ridgeTrainLoss] as [number, number]),
-    testLoss: epochsAxis.map(e => [e, testAt(shrink(e))] as [number, number]),
+    testLoss,
     weightNorm: epochsAxis.map(e => [e, Math.hypot(norm2(ridge.w), shrink(e) * outside0)] as [number, number]),
     normOutsideSpan: epochsAxis.map(e => [e, shrink(e) * outside0] as [number, number]),
   }
@@ -125,8 +150,26 @@ export const overfittingExperiment = defineExperiment({
   },
   async run(config, hooks) {
     const { lambda, eta, epochs, batchSize, nTrain, nTest, d, initScale, seed } = config
-    const data = d2lRegression({ seed, nTrain, nTest, d })
     const lambdas = [0, lambda]
+    const series = lambdas.map((): Record<Measured, Series> => ({ trainLoss: [], testLoss: [], weightNorm: [] }))
+    // Unknown until the set-up's closed forms are done.
+    let theory: Record<Theory, number> | undefined
+    let curves: Record<Measured | 'normOutsideSpan', Series> | undefined
+    let diverged: boolean[] = []
+    const progress = (done: number) => ({
+      done,
+      total: epochs,
+      runs: lambdas.map((l, r) => ({ label: `lambda = ${l}`, series: series[r], diverged: diverged[r] })),
+      theory,
+      extra: curves && { theoryCurves: curves },
+    })
+    // At the large corners (600 x 500 draws, the d x d ridge system) the set-up takes longer than a frame: the slide
+    // draws (nothing yet) between its pieces.
+    const checkpoint = hooks?.checkpoint
+    const pace = createPacer(checkpoint && (() => checkpoint(() => progress(0))))
+    const data = d2lRegression({ seed, nTrain, nTest, d })
+    // A normal draw costs about 20 multiply-adds.
+    await pace(20 * (nTrain + nTest) * d)
     // The trainer drops the remainder of an epoch (a new shuffle starts when a full minibatch no longer fits).
     const stepsPerEpoch = Math.floor(nTrain / batchSize)
     const trainer = createTrainer({
@@ -141,19 +184,22 @@ export const overfittingExperiment = defineExperiment({
       // Older d2l edition: w0 ~ N(0, initScale^2 I), b0 = 0; both runs start from the same w0.
       init: (name, rows, _runs, rng) => name === 'w' ? normalMatrix(rng, rows, 1, initScale) : new Float64Array(rows),
     })
-    const series = lambdas.map((): Record<Measured, Series> => ({ trainLoss: [], testLoss: [], weightNorm: [] }))
-    let theory: Record<Theory, number>
-    let curves: Record<Measured | 'normOutsideSpan', Series>
     let wEnd: Float64Array
     let bEnd: Float64Array
-    let diverged: boolean[] = []
     try {
       const w0 = column(await trainer.parameter('w'), d, 2, 0)
       // Known before the first step: a slide draws the theory lines at once.
-      ;({ theory, curves } = overfittingTheory(data, w0, { lambda, eta, epochs, stepsPerEpoch }))
+      ;({ theory, curves } = await overfittingTheory(data, w0, { lambda, eta, epochs, stepsPerEpoch }, pace))
       for (let epoch = 0; epoch <= epochs; epoch++) {
-        if (epoch > 0)
-          trainer.step(stepsPerEpoch)
+        // An epoch of many minibatches (up to 100) is split into chunks of a few milliseconds.
+        const steps = epoch > 0 ? stepsPerEpoch : 0
+        for (let taken = 0; taken < steps;) {
+          const k = Math.min(STEPS_PER_CHUNK, steps - taken)
+          trainer.step(k)
+          taken += k
+          if (taken < steps)
+            await hooks?.checkpoint?.(() => progress(epoch - 1))
+        }
         const m = await trainer.metrics()
         // x = epoch (d2l plots against epochs), not the step.
         lambdas.forEach((_, r) => {
@@ -162,14 +208,8 @@ export const overfittingExperiment = defineExperiment({
           series[r].weightNorm.push([epoch, m.weightNorm[r]])
         })
         diverged = m.diverged
-        // A chunk is one epoch: a few minibatch steps and one read-back.
-        await hooks?.checkpoint?.(() => ({
-          done: epoch,
-          total: epochs,
-          runs: lambdas.map((l, r) => ({ label: `lambda = ${l}`, series: series[r], diverged: diverged[r] })),
-          theory,
-          extra: { theoryCurves: curves },
-        }))
+        // A chunk is one epoch (or its last part): a few minibatch steps and one read-back.
+        await hooks?.checkpoint?.(() => progress(epoch))
       }
       wEnd = await trainer.parameter('w')
       bEnd = await trainer.parameter('b')

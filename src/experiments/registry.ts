@@ -14,6 +14,7 @@ import { l1L2GeometryExperiment } from './l1-l2-geometry'
 import { lambdaSweepExperiment } from './lambda-sweep'
 import { landscapeMomentumExperiment } from './landscape-momentum'
 import { lowPrecisionExperiment } from './low-precision'
+import { networkLambdaGridExperiment } from './network-lambda-grid'
 import { overfittingExperiment } from './overfitting'
 import { regularizationPathsExperiment } from './regularization-paths'
 import { reluRescalingExperiment } from './relu-rescaling'
@@ -31,6 +32,7 @@ export const experiments: Experiment[] = [
   adamVsAdamwExperiment,
   landscapeMomentumExperiment,
   classificationExperiment,
+  networkLambdaGridExperiment,
   equilibriumSgdExperiment,
   equilibriumAdamwExperiment,
   hyperballExperiment,

@@ -10,9 +10,10 @@ import * as tf from '@tensorflow/tfjs-core'
 import { standardize } from '../core/datasets'
 import { linearRegression } from '../core/models'
 import { createRng, normalMatrix } from '../core/random'
-import { lassoKktViolation, lassoLambdaMax, lassoPath, ridgeSolution } from '../core/theory'
+import { lassoKktViolation, lassoLambdaMax, lassoSolution, ridgeSolution } from '../core/theory'
 import { createTrainer } from '../core/trainer'
 import { defineExperiment, seedParam } from './declare'
+import { createPacer } from './pacing'
 import { column, curvatureRange, logSpace, requireStableEta } from './regression-common'
 
 /** The most features: each coefficient path is a declared metric (`w0`, `w1`, ...). */
@@ -43,13 +44,26 @@ export function sparseRegressionData(options: { seed: number, n: number, d: numb
   return { n, d, x, y, wTrue }
 }
 
-/** The data and the lambda grid: one grid for both penalties (lambda ||w||_1 and (lambda/2)||w||^2), as multiples of the lasso's lambda_max. */
-function problem(config: { seed: number, n: number, d: number, relevant: number, noise: number, count: number, minRatio: number, maxRatio: number }) {
+interface ProblemConfig { seed: number, n: number, d: number, relevant: number, noise: number, count: number, minRatio: number, maxRatio: number }
+
+function computeProblem(config: ProblemConfig) {
   const { n, d, count, minRatio, maxRatio } = config
   const data = sparseRegressionData(config)
   const lambdaMax = lassoLambdaMax(data.x, n, d, data.y)
   const lambdas = logSpace(minRatio * lambdaMax, maxRatio * lambdaMax, count)
   return { data, lambdaMax, lambdas, ...curvatureRange(data) }
+}
+
+/** The last problem built: `check` and `run` need the same one, and building it twice is a frame's work. */
+let lastProblem: { key: string, value: ReturnType<typeof computeProblem> } | undefined
+
+/** The data and the lambda grid: one grid for both penalties (lambda ||w||_1 and (lambda/2)||w||^2), as multiples of the lasso's lambda_max. */
+function problem(config: ProblemConfig): ReturnType<typeof computeProblem> {
+  const { seed, n, d, relevant, noise, count, minRatio, maxRatio } = config
+  const key = JSON.stringify([seed, n, d, relevant, noise, count, minRatio, maxRatio])
+  if (lastProblem?.key !== key)
+    lastProblem = { key, value: computeProblem(config) }
+  return lastProblem.value
 }
 
 const coefficientOutputs = Object.fromEntries(Array.from({ length: MAX_FEATURES }, (_, j) => [`w${j}`, { label: `coefficient w[${j}] against lambda` }])) as Record<Coefficient, OutputSpec>
@@ -107,14 +121,29 @@ export const regularizationPathsExperiment = defineExperiment({
     const { n, d, relevant, count, eta, steps, seed } = config
     const { data, lambdaMax, lambdas, hMax, hMin } = problem(config)
 
+    // References, known before training: coordinate descent warm-started from large lambda down (`lassoPath`, one
+    // lambda at a time), the ridge closed form. At the large corners (100 lambdas, 200 x 50) they take several frames:
+    // the slide draws (the axes, nothing yet) between pieces of them.
+    const labels = ['lasso, ISTA', 'ridge, GD']
+    const checkpoint = hooks?.checkpoint
+    const pace = createPacer(checkpoint && (() => checkpoint(() => ({ done: 0, total: steps, runs: labels.map(label => ({ label, series: {} })), theory: { lambdaMax } }))))
+    const pathDescending: Float64Array[] = []
+    let init: Float64Array | undefined
+    for (let k = count - 1; k >= 0; k--) {
+      init = lassoSolution(data.x, n, d, data.y, lambdas[k], { init })
+      pathDescending.push(init)
+      // A warm-started coordinate descent: a few sweeps over the n x d design.
+      await pace(100 * n * d)
+    }
+    const lassoExact = lambdas.map((_, k) => pathDescending[count - 1 - k])
+    const ridgeExact: Float64Array[] = []
+    for (const l of lambdas) {
+      ridgeExact.push(ridgeSolution(data.x, n, d, data.y, l))
+      await pace(n * d * (d + 1) / 2 + d ** 3 / 6)
+    }
     const common = { model: linearRegression(d, { bias: false }), train: data, seed, init: (_: string, rows: number) => new Float64Array(rows) }
     const lasso = createTrainer({ ...common, optimizer: { name: 'ista' }, runs: lambdas.map(l1 => ({ eta, l1 })) })
     const ridge = createTrainer({ ...common, optimizer: { name: 'sgd' }, runs: lambdas.map(lambda => ({ eta, lambda })) })
-    // References, known before training: coordinate descent warm-started from large lambda down, the ridge closed form.
-    const descending = lambdas.map((_, k) => count - 1 - k)
-    const pathDescending = lassoPath(data.x, n, d, data.y, descending.map(k => lambdas[k]))
-    const lassoExact = lambdas.map((_, k) => pathDescending[count - 1 - k])
-    const ridgeExact = lambdas.map(l => ridgeSolution(data.x, n, d, data.y, l))
     const paths = (ws: Float64Array[]): Partial<Record<Metric, Series>> => {
       const out: Partial<Record<Metric, Series>> = {}
       for (let j = 0; j < d; j++)
@@ -169,8 +198,8 @@ export const regularizationPathsExperiment = defineExperiment({
           done: t,
           total: steps,
           runs: [
-            { label: 'lasso, ISTA', series: withDistance(paths(current.lasso), distance.lasso) },
-            { label: 'ridge, GD', series: withDistance(paths(current.ridge), distance.ridge) },
+            { label: labels[0], series: withDistance(paths(current.lasso), distance.lasso) },
+            { label: labels[1], series: withDistance(paths(current.ridge), distance.ridge) },
           ],
           theory: { lambdaMax },
           extra: views(),

@@ -24,7 +24,8 @@ export interface StaticServer {
   close: () => Promise<void>
 }
 
-export async function serveStatic(root: string): Promise<StaticServer> {
+/** `headers` are sent with every response (e.g. a Content-Security-Policy, as a static host would). */
+export async function serveStatic(root: string, headers: Record<string, string> = {}): Promise<StaticServer> {
   const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname))
     let file = join(root, path)
@@ -32,7 +33,7 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       file = join(root, 'index.html')
     else if (statSync(file).isDirectory())
       file = join(file, 'index.html')
-    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
+    response.writeHead(200, { ...headers, 'content-type': types[extname(file)] ?? 'application/octet-stream' })
     createReadStream(file).pipe(response)
   })
   await new Promise<void>(done => server.listen(0, '127.0.0.1', done))

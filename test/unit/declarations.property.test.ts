@@ -4,7 +4,7 @@
 import type { ParamSpec } from '../../src/experiments/declare'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { checkParam, ConfigError, parseAddress, parseParam } from '../../src/experiments/declare'
+import { checkParam, ConfigError, encodePoints, parseAddress, parseParam, pointAlphabet, pointsValues } from '../../src/experiments/declare'
 import { experiments } from '../../src/experiments/registry'
 
 const params = experiments.flatMap(e => Object.entries(e.params).map(([name, spec]) => ({ experiment: e, name, spec })))
@@ -19,6 +19,10 @@ function inside(spec: ParamSpec): fc.Arbitrary<number | string | boolean> {
     case 'list': {
       const element = spec.integer ? fc.integer({ min: spec.min, max: spec.max }) : fc.double({ min: spec.min, max: spec.max, noNaN: true })
       return fc.array(element, { minLength: 1, maxLength: spec.maxLength }).map(values => values.join(','))
+    }
+    case 'points': {
+      const point = fc.tuple(fc.integer({ min: 0, max: spec.classes - 1 }), fc.constantFrom(...pointAlphabet), fc.constantFrom(...pointAlphabet))
+      return fc.array(point, { maxLength: spec.maxLength }).map(points => points.map(p => p.join('')).join(''))
     }
   }
 }
@@ -46,6 +50,15 @@ function outside(spec: ParamSpec): fc.Arbitrary<unknown> {
       fc.constant(Array.from({ length: spec.maxLength + 1 }).fill(spec.min).join(',')),
       fc.constant(`${spec.min},${spec.max + Math.max(1, spec.max - spec.min)}`),
       fc.constant(`${spec.min},,${spec.max}`),
+    )
+    case 'points': return fc.oneof(
+      wrongType,
+      fc.constant('0A'),
+      fc.constant(`${spec.classes}AA`),
+      fc.constant('0A='),
+      fc.constant('0A A'),
+      fc.constant('0AA'.repeat(spec.maxLength + 1)),
+      fc.string().filter(s => s.length % 3 !== 0),
     )
   }
 }
@@ -77,6 +90,34 @@ describe('every declared parameter', () => {
         expect((caught as ConfigError).message.startsWith(`${name}: expected `)).toBe(true)
         expect((caught as ConfigError).field).toBe(name)
       }), { numRuns: 40 })
+    }
+  })
+})
+
+describe('points parameters', () => {
+  const points = params.filter(p => p.spec.kind === 'points')
+
+  it('exist (the property tests above cover the kind)', () => {
+    expect(points.length).toBeGreaterThan(0)
+  })
+
+  it('read back the points they were given, snapped to the lattice', () => {
+    for (const { spec } of points) {
+      if (spec.kind !== 'points')
+        continue
+      const step = (spec.max - spec.min) / (pointAlphabet.length - 1)
+      const point = fc.record({ x: fc.double({ min: spec.min, max: spec.max, noNaN: true }), y: fc.double({ min: spec.min, max: spec.max, noNaN: true }), label: fc.integer({ min: 0, max: spec.classes - 1 }) })
+      fc.assert(fc.property(fc.array(point, { maxLength: spec.maxLength }), (given) => {
+        const text = encodePoints(spec, given)
+        expect(text.length).toBe(3 * given.length)
+        expect(checkParam('points', spec, text)).toBe(text)
+        pointsValues(spec, text).forEach((p, k) => {
+          expect(p.label).toBe(given[k].label)
+          expect(Math.abs(p.x - given[k].x)).toBeLessThanOrEqual(step / 2 + 1e-12)
+          expect(Math.abs(p.y - given[k].y)).toBeLessThanOrEqual(step / 2 + 1e-12)
+        })
+        expect(encodePoints(spec, pointsValues(spec, text))).toBe(text)
+      }), { numRuns: 60 })
     }
   })
 })
