@@ -361,7 +361,9 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     control.wake()
     // Ahead of the leader (two windows that opened at once, or a leader that reloaded): the run furthest on leads,
     // and the other catches up with it, paused or not.
-    if (!channel.leading() && started && position.run === runName && !position.end && control.position > position.at + 1)
+    // While running, one checkpoint ahead is a frame in flight that the leader is about to pass.
+    const ahead = control.position - position.at
+    if (!channel.leading() && started && position.run === runName && !position.end && (ahead > 1 || (ahead > 0 && channel.state.paused)))
       channel.claim(shown, true)
   })
 
@@ -399,12 +401,19 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   watch([config, experiment], ensureRun)
 
   // A leader that went quiet mid-run (its window froze or closed without a word): the first live window takes over.
+  // A leader that stalls mid-run (its window is throttled in the background, or froze): a live window whose run has
+  // not moved for 300 ms takes the lead, so the deck goes at the pace of a window that can draw.
+  let lastPosition = -1
+  let stalledMs = 0
   const watchdog = typeof window === 'undefined'
     ? undefined
     : window.setInterval(() => {
-        if (state.value === 'running' && isLive() && !channel.leading() && channel.leaderSilence() > 1500)
+        const following = state.value === 'running' && isLive() && !channel.leading() && !channel.state.paused
+        stalledMs = following && control.position === lastPosition ? stalledMs + 100 : 0
+        lastPosition = control.position
+        if (following && (stalledMs >= 300 || channel.leaderSilence() > 1500))
           channel.claim(shown, true)
-      }, 500)
+      }, 100)
 
   tryOnScopeDispose(() => {
     control.stop()

@@ -1,7 +1,7 @@
 /** AdamW on a scale-invariant weight in equilibrium (science.md sections 5 and 7). */
 import { adamwEquilibriumAngle, adamwEquilibriumNorm, timeToEquilibrium } from '../core/theory'
 import { defineExperiment } from './declare'
-import { equilibriumParams, requireEquilibriumSchedule, runEquilibrium, scaleInvariantMetrics } from './scale-invariant'
+import { equilibriumMetrics, equilibriumParams, equilibriumScheduleParam, requireEquilibriumSchedule, runEquilibrium } from './scale-invariant'
 
 const { eta, lambda, ...schedule } = equilibriumParams({
   eta: { default: 1e-3, min: 1e-4, max: 1e-2, meaning: 'learning rate of AdamW' },
@@ -24,9 +24,10 @@ export const equilibriumAdamwExperiment = defineExperiment({
     lambda,
     beta1: { kind: 'number', default: 0.9, min: 0, max: 0.99, label: 'β₁', meaning: 'Adam\'s first-moment (momentum) coefficient' },
     ...schedule,
+    schedule: equilibriumScheduleParam,
   },
   outputs: {
-    metrics: scaleInvariantMetrics,
+    metrics: equilibriumMetrics,
     theory: {
       angle: { label: 'equilibrium angular update √(2ηλ(1−β₁)/(1+β₁))', unit: 'rad' },
       norm: { label: 'equilibrium norm √(ηd/(2λ))' },
@@ -42,6 +43,6 @@ export const equilibriumAdamwExperiment = defineExperiment({
       norm: equilibriumNorm,
       stepsToEquilibrium: timeToEquilibrium(eta, lambda),
     }
-    return runEquilibrium({ id: 'equilibrium-adamw', label: 'AdamW', optimizer: { name: 'adamw', beta1 }, config, equilibriumNorm, theory, hooks })
+    return runEquilibrium({ id: 'equilibrium-adamw', label: 'AdamW', optimizer: { name: 'adamw', beta1 }, config, equilibriumNorm, equilibriumNormAt: eta => adamwEquilibriumNorm(eta, lambda, d), theory, hooks })
   },
 })

@@ -5,7 +5,7 @@
  */
 import { momentumEquilibriumAngle, momentumEquilibriumNorm, sgdEquilibriumAngleApprox, timeToEquilibrium } from '../core/theory'
 import { defineExperiment } from './declare'
-import { equilibriumParams, requireEquilibriumSchedule, runEquilibrium, scaleInvariantMetrics, sgdSchedule } from './scale-invariant'
+import { equilibriumMetrics, equilibriumParams, equilibriumScheduleParam, requireEquilibriumSchedule, runEquilibrium, sgdSchedule } from './scale-invariant'
 
 const { eta, lambda, ...schedule } = equilibriumParams({
   eta: { default: 0.01, min: 1e-3, max: 0.1, meaning: 'learning rate of heavy-ball SGD' },
@@ -22,9 +22,10 @@ export const equilibriumMomentumExperiment = defineExperiment({
     lambda,
     mu: { kind: 'number', default: 0.9, min: 0, max: 0.99, label: 'μ', meaning: 'momentum coefficient of the heavy ball' },
     ...schedule,
+    schedule: equilibriumScheduleParam,
   },
   outputs: {
-    metrics: scaleInvariantMetrics,
+    metrics: equilibriumMetrics,
     theory: {
       angle: { label: 'equilibrium angular update √(2ηλ/(1 + μ))', unit: 'rad' },
       norm: { label: 'equilibrium norm (ηL/(2λ(1 − μ)))^(1/4)' },
@@ -49,6 +50,6 @@ export const equilibriumMomentumExperiment = defineExperiment({
       stepsToEquilibrium: (1 - mu) * timeToEquilibrium(eta, lambda),
     }
     // By default started at the equilibrium norm: it relaxes only over ~(1 - mu)/(eta lambda) = 20k steps.
-    return runEquilibrium({ id: 'equilibrium-momentum', label: `SGD + momentum ${mu}`, optimizer: { name: 'momentum', momentum: mu }, config, equilibriumNorm: norm, theory, hooks })
+    return runEquilibrium({ id: 'equilibrium-momentum', label: `SGD + momentum ${mu}`, optimizer: { name: 'momentum', momentum: mu }, config, equilibriumNorm: norm, equilibriumNormAt: eta => momentumEquilibriumNorm(eta, lambda, mu, d - 1), theory, hooks })
   },
 })

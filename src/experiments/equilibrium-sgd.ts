@@ -1,7 +1,7 @@
 /** SGD with weight decay on a scale-invariant weight in equilibrium (science.md sections 5 and 7). */
 import { sgdEquilibriumAngle, sgdEquilibriumAngleApprox, sgdEquilibriumNorm, timeToEquilibrium } from '../core/theory'
 import { defineExperiment } from './declare'
-import { equilibriumParams, requireEquilibriumSchedule, runEquilibrium, scaleInvariantMetrics, sgdSchedule } from './scale-invariant'
+import { equilibriumMetrics, equilibriumParams, equilibriumScheduleParam, requireEquilibriumSchedule, runEquilibrium, sgdSchedule } from './scale-invariant'
 
 /**
  * `initialNormRatio` starts the weight at that multiple of the predicted equilibrium norm (1: already there, which
@@ -11,14 +11,17 @@ import { equilibriumParams, requireEquilibriumSchedule, runEquilibrium, scaleInv
 export const equilibriumSgdExperiment = defineExperiment({
   id: 'equilibrium-sgd',
   description: 'SGD with weight decay on a scale-invariant weight: the angular update settles at arccos(1 - eta lambda)',
-  params: equilibriumParams({
-    eta: { default: 0.1, min: 0.01, max: 1, meaning: 'learning rate of SGD' },
-    lambda: { default: 5e-4, min: 5e-5, max: 5e-3, meaning: 'weight decay: each step multiplies w by 1 − ηλ' },
-    // The slide's run is 40 000 steps, two times the relaxation time at its defaults.
-    ...sgdSchedule,
-  }),
+  params: {
+    ...equilibriumParams({
+      eta: { default: 0.1, min: 0.01, max: 1, meaning: 'learning rate of SGD' },
+      lambda: { default: 5e-4, min: 5e-5, max: 5e-3, meaning: 'weight decay: each step multiplies w by 1 − ηλ' },
+      // The slide's run is 40 000 steps, two times the relaxation time at its defaults.
+      ...sgdSchedule,
+    }),
+    schedule: equilibriumScheduleParam,
+  },
   outputs: {
-    metrics: scaleInvariantMetrics,
+    metrics: equilibriumMetrics,
     theory: {
       angle: { label: 'equilibrium angular update arccos(1 − ηλ)', unit: 'rad' },
       angleApprox: { label: 'angular update, √(2ηλ)', unit: 'rad' },
@@ -36,6 +39,6 @@ export const equilibriumSgdExperiment = defineExperiment({
       norm: equilibriumNorm,
       stepsToEquilibrium: timeToEquilibrium(eta, lambda),
     }
-    return runEquilibrium({ id: 'equilibrium-sgd', label: 'SGD', optimizer: { name: 'sgd' }, config, equilibriumNorm, theory, hooks })
+    return runEquilibrium({ id: 'equilibrium-sgd', label: 'SGD', optimizer: { name: 'sgd' }, config, equilibriumNorm, equilibriumNormAt: eta => sgdEquilibriumNorm(eta, lambda, d - 1), theory, hooks })
   },
 })

@@ -4,11 +4,12 @@
  * The gradient is modelled as a Gaussian at unit norm, projected and divided by ||w||: E||g_unit||^2 = d - 1.
  */
 import type { OptimizerSettings, RunHyper } from '../core/optimizers'
-import type { NumberParam, OutputSpec } from './declare'
+import type { ChoiceParam, NumberParam, OutputSpec } from './declare'
 import type { ExperimentResult, ParamValue, Progress, RunHooks, RunResult, Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
 import { createOptimizer } from '../core/optimizers'
 import { createRng, normalMatrix } from '../core/random'
+import { createSchedule } from '../core/schedules'
 import { seedParam } from './declare'
 import { requireInteger, requirePositive } from './validate'
 
@@ -25,6 +26,11 @@ export interface ScaleInvariantConfig {
   /** Average the angle and norm over this many last steps. */
   tail: number
   seed: number
+  /**
+   * The equilibrium norm at a learning rate (only with a schedule in `optimizer`): recorded at each point for the
+   * scheduled rate of that step, as the `targetNorm` series.
+   */
+  equilibriumNormAt?: (eta: number) => number
 }
 
 export interface ScaleInvariantSeries {
@@ -32,6 +38,8 @@ export interface ScaleInvariantSeries {
   /** Angle between w before and after one step, sampled every `every` steps. */
   angle: Series
   effectiveLearningRate: Series
+  /** The equilibrium norm at the scheduled eta_t (runs with a schedule and `equilibriumNormAt` only). */
+  targetNorm?: Series
 }
 
 export interface ScaleInvariantResult extends ScaleInvariantSeries {
@@ -88,6 +96,10 @@ function createWalk(config: ScaleInvariantConfig): Walk {
   const angleSum = tf.tidy(() => tf.variable(tf.scalar(0)))
   const normSum = tf.tidy(() => tf.variable(tf.scalar(0)))
   const series: ScaleInvariantSeries = { norm: [], angle: [], effectiveLearningRate: [] }
+  const schedule = config.optimizer.schedule
+  const normAt = schedule && config.equilibriumNormAt
+  if (normAt)
+    series.targetNorm = []
 
   const step = (t: number, noise?: tf.Tensor) => {
     const record = t % every === 0
@@ -117,7 +129,11 @@ function createWalk(config: ScaleInvariantConfig): Walk {
       const n = norm.dataSync()[0]
       series.norm.push([t, n])
       series.angle.push([t, a])
-      series.effectiveLearningRate.push([t, config.run.eta / n ** 2])
+      // The rate step t took (the optimizers' schedule index is t - 1).
+      const eta = config.run.eta * (schedule?.(t - 1) ?? 1)
+      series.effectiveLearningRate.push([t, eta / n ** 2])
+      if (normAt)
+        series.targetNorm!.push([t, normAt(eta)])
     }
     tf.dispose([angle, norm])
   }
@@ -185,13 +201,20 @@ export const scaleInvariantMetrics = {
   angle: { label: 'angular update (angle between w before and after one step)', unit: 'rad' },
   norm: { label: 'norm ‖w‖' },
   effectiveLearningRate: { label: 'effective learning rate η/‖w‖²' },
+} satisfies Record<Exclude<keyof ScaleInvariantSeries, 'targetNorm'>, OutputSpec>
+
+/** The equilibrium experiments' metrics: those and, under a schedule, the equilibrium norm at eta_t. */
+export const equilibriumMetrics = {
+  ...scaleInvariantMetrics,
+  targetNorm: { label: 'equilibrium norm at the scheduled η_t (with a schedule)' },
 } satisfies Record<keyof ScaleInvariantSeries, OutputSpec>
 
-export type ScaleInvariantMetric = keyof typeof scaleInvariantMetrics
+export type ScaleInvariantMetric = keyof typeof equilibriumMetrics
 
 /** The series of a run under the declared metric ids. */
-export function scaleInvariantSeries(series: ScaleInvariantSeries): Record<ScaleInvariantMetric, Series> {
-  return { norm: series.norm, angle: series.angle, effectiveLearningRate: series.effectiveLearningRate }
+export function scaleInvariantSeries(series: ScaleInvariantSeries): Partial<Record<ScaleInvariantMetric, Series>> {
+  const out = { norm: series.norm, angle: series.angle, effectiveLearningRate: series.effectiveLearningRate }
+  return series.targetNorm ? { ...out, targetNorm: series.targetNorm } : out
 }
 
 /** A finished run: its series and the tail means the tests compare with theory. */
@@ -231,6 +254,21 @@ export interface EquilibriumConfig {
   seed: number
 }
 
+export const equilibriumSchedules = ['constant', 'warmup-cosine'] as const
+export type EquilibriumSchedule = typeof equilibriumSchedules[number]
+
+/**
+ * The learning-rate schedule of an equilibrium run: constant, or linear warmup over the first tenth of the steps
+ * then a cosine down to 0, which the norm follows with a lag of about 1/(eta_t lambda) steps, longer as eta_t falls.
+ */
+export const equilibriumScheduleParam: ChoiceParam<EquilibriumSchedule> = {
+  kind: 'choice',
+  default: 'constant',
+  options: equilibriumSchedules,
+  label: 'schedule',
+  meaning: 'learning-rate schedule: constant, or warmup over the first 10 % of the steps then a cosine down to 0',
+}
+
 type Range = Pick<NumberParam, 'default' | 'min' | 'max'> & Partial<Pick<NumberParam, 'label' | 'meaning'>>
 
 /**
@@ -265,14 +303,20 @@ export async function runEquilibrium<T extends string>(spec: {
   id: string
   label: string
   optimizer: OptimizerSettings
-  config: Record<string, ParamValue> & EquilibriumConfig
+  config: Record<string, ParamValue> & EquilibriumConfig & { schedule?: EquilibriumSchedule }
   equilibriumNorm: number
+  /** The equilibrium norm at another learning rate (the `targetNorm` series of a scheduled run). */
+  equilibriumNormAt: (eta: number) => number
   theory: Record<T, number>
   hooks?: RunHooks<ScaleInvariantMetric, T>
 }): Promise<ExperimentResult<ScaleInvariantMetric, T>> {
   const { config, theory } = spec
+  // Constant: no schedule at all, so the run computes exactly what it did before schedules existed.
+  const scheduled = config.schedule !== undefined && config.schedule !== 'constant'
+  const schedule = scheduled ? createSchedule({ name: config.schedule!, total: config.steps, warmup: Math.ceil(config.steps / 10) }) : undefined
   const result = await runScaleInvariant({
-    optimizer: spec.optimizer,
+    optimizer: schedule ? { ...spec.optimizer, schedule } : spec.optimizer,
+    equilibriumNormAt: spec.equilibriumNormAt,
     run: { eta: config.eta, lambda: config.lambda },
     d: config.d,
     steps: config.steps,

@@ -102,4 +102,27 @@ describe('decay step and equilibrium experiments', () => {
       }
     })
   })
+
+  it('equilibrium-sgd under warmup + cosine: the norm tracks the equilibrium at eta_t, then lags as eta_t falls', async () => {
+    // eta lambda = 5e-3 at the peak: relaxation in ~1/(4 eta lambda) = 50 steps while eta_t is large.
+    const params = { eta: 1, lambda: 5e-3, d: 100, steps: 3000, every: 10, tail: 100, initialNormRatio: 1 }
+    const scheduled = await run('equilibrium-sgd', { ...params, schedule: 'warmup-cosine' })
+    const norm = scheduled.runs[0].series.norm!
+    const target = scheduled.runs[0].series.targetNorm!
+    expect(target.map(([t]) => t)).toEqual(norm.map(([t]) => t))
+    const at = (series: typeof norm, t: number) => series.find(([s]) => s === t)![1]
+    // While eta_t is above 0.7 of its peak (t from 300 to ~1300), within 15 % of the equilibrium at eta_t.
+    for (let t = 500; t <= 1300; t += 100)
+      expect(Math.abs(at(norm, t) / at(target, t) - 1)).toBeLessThan(0.15)
+    // The norm falls with the schedule...
+    expect(at(norm, 3000)).toBeLessThan(0.75 * at(norm, 1000))
+    // ...but later and later: at eta_t -> 0 the relaxation time 1/(eta_t lambda) outgrows the steps left.
+    const lag = [1600, 2000, 2400, 2800].map(t => at(norm, t) / at(target, t))
+    lag.slice(1).forEach((r, k) => expect(r).toBeGreaterThan(lag[k]))
+    expect(lag[3]).toBeGreaterThan(1.5)
+    expect(at(norm, 3000)).toBeGreaterThan(3 * at(target, 3000))
+    // Constant (the default) reports no target curve.
+    const constant = await run('equilibrium-sgd', { ...params, steps: 100, every: 10, tail: 10, schedule: 'constant' })
+    expect(constant.runs[0].series.targetNorm).toBeUndefined()
+  })
 })

@@ -1,6 +1,7 @@
 import type { LabelledPoints } from '../../src/core/mlp/batch'
 import type { MlpOptimizerName } from '../../src/core/mlp/update'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { accumulateEvaluation } from '../../src/core/mlp/backprop'
 import { createMlpBatch } from '../../src/core/mlp/batch'
 import { createMlpField } from '../../src/core/mlp/field'
 import { forwardLogit } from '../../src/core/mlp/network'
@@ -98,5 +99,20 @@ describe('the batched decision field (one tfjs pass for every network)', () => {
         worst = Math.max(worst, Math.abs(logits[b * 400 + p] - forwardLogit(batch.layout, batch.params, b * batch.layout.size, points, p, units)))
     }
     expect(worst).toBeLessThan(1e-4)
+  })
+
+  it('evaluates a set in ranges of points to the same sums, bit for bit, as in one pass', () => {
+    const train = xor(50, 4)
+    const batch = createMlpBatch({ shape, runs: [{ eta: 0.1, lambda: 0 }, { eta: 0.1, lambda: 0.1 }], optimizer: { name: 'adamw' }, batchSize: 10, train, seed: 2 })
+    batch.epoch()
+    const units = new Float64Array(batch.layout.units)
+    for (let b = 0; b < 2; b++) {
+      const whole = batch.evaluateOne(train, b)
+      const sums = { loss: 0, correct: 0 }
+      for (const [from, to] of [[0, 7], [7, 8], [8, 31], [31, 50]])
+        accumulateEvaluation(batch.layout, batch.params, b * batch.layout.size, train.x, train.y, from, to, units, sums)
+      expect(sums.loss / train.n).toBe(whole.loss)
+      expect(sums.correct / train.n).toBe(whole.accuracy)
+    }
   })
 })

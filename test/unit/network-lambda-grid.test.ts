@@ -45,6 +45,14 @@ describe('network-lambda-grid', () => {
     expect(withPoints.p).toBeGreaterThan(without.p)
   })
 
+  it('records every epoch up to 300 epochs, every second one beyond, and the last one always', async () => {
+    const epochs = async (n: number) => (await experiment.run(resolveConfig(experiment, { epochs: n, nTrain: 10, nTest: 50, batchSize: 10, width: 2, depth: 1 }))).runs[0].series.testLoss!.map(([t]) => t)
+    expect(await epochs(3)).toEqual([0, 1, 2, 3])
+    const long = await epochs(301)
+    expect(long.slice(0, 3)).toEqual([0, 2, 4])
+    expect(long.slice(-2)).toEqual([300, 301])
+  })
+
   it('keeps the fields of the costliest networks under the multiply-add budget', () => {
     expect(fieldResolution([8, 8])).toBe(100)
     expect(fieldResolution([16, 16, 16])).toBeGreaterThanOrEqual(40)
