@@ -1,6 +1,6 @@
 import type { ComponentInternalInstance, MaybeRefOrGetter, Ref } from 'vue'
 import type { DemoMode } from '../src/core/demo-mode'
-import type { DemoSyncState, SyncChannel, SyncHub } from '../src/core/demo-sync'
+import type { DemoSyncState, SyncChange, SyncChannel, SyncHub } from '../src/core/demo-sync'
 import type { RunControl } from '../src/core/run-control'
 import type { ConfigOf, Experiment, ParamSpecs } from '../src/experiments/declare'
 import type { ExperimentResult, ParamValue, Progress, Series } from '../src/experiments/types'
@@ -154,6 +154,8 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
    * another window run ahead.
    */
   let runName = ''
+  /** The checkpoint count this window last drew and told the others. */
+  let published = 0
 
   const control: RunControl<M, T> = createRunControl<M, T>({
     budgetMs: () => {
@@ -166,10 +168,13 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
       return limit !== undefined && limit - control.position > 1 ? Math.max(base, 8) * 1.5 : base
     },
     ceiling: () => channel.ceiling(runName),
+    // Leading: the next slice waits until the windows that follow have drawn the frame this one drew last.
+    gate: () => !channel.leading() || channel.followersReached(runName, published),
     onSnapshot: (p, position) => {
       // A fresh object each time: views are computed from it, and the series arrays grow in place.
       progress.value = { ...p, runs: p.runs.map(r => ({ ...r, series: { ...r.series } })) }
       checkpoints.value = position
+      published = position
       channel.publish(runName, position, false)
     },
   })
@@ -201,6 +206,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     started = true
     running = runKey()
     runName = running
+    published = 0
     const hooks = control.begin()
     const mine = control.generation
     result.value = undefined
@@ -359,6 +365,8 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   const stopSync = channel.onChange(apply)
   const stopPositions = channel.onPosition((position) => {
     control.wake()
+    if (position.from !== channel.state.leader)
+      return
     // Ahead of the leader (two windows that opened at once, or a leader that reloaded): the run furthest on leads,
     // and the other catches up with it, paused or not.
     // While running, one checkpoint ahead is a frame in flight that the leader is about to pass.
@@ -392,9 +400,17 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
 
   // A control or the seed moved here: every window takes the new configuration (and restarts through `apply`).
   watch(() => shown(), (now) => {
+    // Only the fields that moved here: a stale copy of another field must not undo what another window just set.
     const shared = channel.state
-    if (!same(now.controls, shared.controls) || !same(now.address, shared.address) || now.seed !== shared.seed)
-      channel.update({ controls: now.controls, address: now.address, seed: now.seed })
+    const change: SyncChange = {}
+    if (!same(now.controls, shared.controls))
+      change.controls = now.controls
+    if (!same(now.address, shared.address))
+      change.address = now.address
+    if (now.seed !== shared.seed)
+      change.seed = now.seed
+    if (Object.keys(change).length > 0)
+      channel.update(change)
   }, { deep: true })
 
   // New parameters restart the run from its first step with the same seed stream.
@@ -402,7 +418,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
 
   // A leader that went quiet mid-run (its window froze or closed without a word): the first live window takes over.
   // A leader that stalls mid-run (its window is throttled in the background, or froze): a live window whose run has
-  // not moved for 300 ms takes the lead, so the deck goes at the pace of a window that can draw.
+  // not moved for a second takes the lead, so the deck goes at the pace of a window that can draw.
   let lastPosition = -1
   let stalledMs = 0
   const watchdog = typeof window === 'undefined'
@@ -411,7 +427,9 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
         const following = state.value === 'running' && isLive() && !channel.leading() && !channel.state.paused
         stalledMs = following && control.position === lastPosition ? stalledMs + 100 : 0
         lastPosition = control.position
-        if (following && (stalledMs >= 300 || channel.leaderSilence() > 1500))
+        // A follower that went quiet no longer holds the leader back once its last word is a second old.
+        control.wake()
+        if (following && (stalledMs >= 1000 || channel.leaderSilence() > 1500))
           channel.claim(shown, true)
       }, 100)
 

@@ -84,8 +84,14 @@ export interface SyncChannel {
   claim: (shown?: () => SyncChange, force?: boolean) => void
   /** Stops leading (the slide is no longer shown here). */
   release: () => void
-  /** The leader publishes how far its run is. */
+  /** Says how far this instance's run is: the leader's count paces the others; theirs tell the leader they have caught up. */
   publish: (run: string, at: number, end: boolean) => void
+  /**
+   * Whether every other window that follows the same run, and was heard from in the last second, has reached `at`:
+   * the leader starts its next slice only then, so that every window shows the same step within a frame or two and
+   * a slower window sets the pace instead of falling behind.
+   */
+  followersReached: (run: string, at: number) => boolean
   /**
    * Checkpoints this instance's run (named `run`) may pass: undefined while it leads (no limit), the leader's count
    * otherwise (0 before the leader has said anything about this run, Infinity once it has finished).
@@ -121,8 +127,8 @@ function newer(a: Stamp | undefined, b: Stamp | undefined): boolean {
 interface Entry {
   state: DemoSyncState
   stamps: Stamps
-  /** The latest position of each instance that has led: a position may arrive before the state that names its sender. */
-  positions: Map<string, Position>
+  /** The latest position of every instance, and when it came: a position may arrive before the state naming its sender. */
+  positions: Map<string, Position & { time: number }>
   /** When the leader was last heard from. */
   heard: number
   changeListeners: Set<(state: DemoSyncState) => void>
@@ -197,10 +203,9 @@ export function createSyncHub(options: SyncHubOptions = {}): SyncHub {
 
   function acceptPosition(key: string, position: Position) {
     const e = entry(key)
-    e.positions.set(position.from, position)
-    if (position.from !== e.state.leader)
-      return
-    e.heard = now()
+    e.positions.set(position.from, { ...position, time: now() })
+    if (position.from === e.state.leader)
+      e.heard = now()
     for (const listener of [...e.positionListeners])
       listener(position)
   }
@@ -211,9 +216,9 @@ export function createSyncHub(options: SyncHubOptions = {}): SyncHub {
       for (const [key, e] of entries) {
         if (e.state.version > 0)
           transport.post({ kind: 'state', key, state: e.state, stamps: e.stamps })
-        const position = e.positions.get(e.state.leader)
-        if (position && peersOf(position.from) === id)
-          transport.post({ kind: 'position', key, position })
+        const leader = e.positions.get(e.state.leader)
+        if (leader && peersOf(leader.from) === id)
+          transport.post({ kind: 'position', key, position: { from: leader.from, run: leader.run, at: leader.at, end: leader.end } })
       }
     }
     else if (message.kind === 'state') {
@@ -276,8 +281,6 @@ export function createSyncHub(options: SyncHubOptions = {}): SyncHub {
             write(key, { leader: '' })
         },
         publish(run, at, end) {
-          if (e.state.leader !== peer)
-            return
           const position: Position = { from: peer, run, at, end }
           acceptPosition(key, position)
           transport?.post({ kind: 'position', key, position })
@@ -289,6 +292,13 @@ export function createSyncHub(options: SyncHubOptions = {}): SyncHub {
           if (!p || p.run !== run)
             return 0
           return p.end ? Number.POSITIVE_INFINITY : p.at
+        },
+        followersReached(run, at) {
+          for (const p of e.positions.values()) {
+            if (p.from !== peer && p.run === run && !p.end && now() - p.time < 1000 && p.at < at)
+              return false
+          }
+          return true
         },
         leaderSilence: () => now() - e.heard,
         close() {

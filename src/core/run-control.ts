@@ -19,6 +19,8 @@ export interface RunControlOptions<M extends string = string, T extends string =
    * goes up to its limit whether paused or not, and yields there; it never passes it.
    */
   ceiling?: () => number | undefined
+  /** Whether a new slice may start (the other windows have caught up with this one). @default always */
+  gate?: () => boolean
 }
 
 export interface RunControl<M extends string = string, T extends string = string> {
@@ -54,6 +56,7 @@ export function createRunControl<M extends string = string, T extends string = s
   const now = options.now ?? (() => performance.now())
   const nextFrame = options.nextFrame ?? defaultNextFrame
   const ceiling = options.ceiling ?? (() => undefined)
+  const gate = options.gate ?? (() => true)
   let generation = 0
   let position = 0
   let allowed = false
@@ -64,7 +67,7 @@ export function createRunControl<M extends string = string, T extends string = s
 
   const mayRun = () => {
     const limit = ceiling()
-    return allowed && (limit === undefined ? !paused || stepping : position < limit)
+    return allowed && (limit === undefined ? (!paused || stepping) && gate() : position < limit)
   }
   const notify = () => {
     const resume = wake
