@@ -67,6 +67,8 @@ describe('a browser without WebGL (--disable-webgl --disable-software-rasterizer
     const { page, errors } = await openPage(browser)
     const seen: string[] = []
     await page.goto(`${server.url}/#/1`)
+    // A hash change before the deck has started is undone by its start (it restores the slide it opened on).
+    await page.locator('[data-slidev-no="1"] .slidev-layout').first().waitFor()
     for (const slide of demoSlides) {
       await page.goto(`${server.url}/#/${slide.no}`)
       await expect.poll(() => demoOn(page, slide.no).getAttribute('data-demo'), { timeout: 20_000 }).toBe(slide.demos[0])
