@@ -24,22 +24,30 @@ export interface StaticServer {
   close: () => Promise<void>
 }
 
-/** `headers` are sent with every response (e.g. a Content-Security-Policy, as a static host would). */
-export async function serveStatic(root: string, headers: Record<string, string> = {}): Promise<StaticServer> {
+/**
+ * Serves `root` under the path `base` (`/courses/wd/` as a course site would be) as a plain static host does: a file
+ * that is not there is a 404, never index.html (hash routing needs no fallback). `headers` go with every response
+ * (e.g. a Content-Security-Policy).
+ */
+export async function serveStatic(root: string, headers: Record<string, string> = {}, base = '/'): Promise<StaticServer> {
   const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname))
-    let file = join(root, path)
-    if (!file.startsWith(root) || !existsSync(file))
-      file = join(root, 'index.html')
-    else if (statSync(file).isDirectory())
+    let file = path.startsWith(base) ? join(root, path.slice(base.length)) : ''
+    if (file && existsSync(file) && statSync(file).isDirectory())
       file = join(file, 'index.html')
+    if (!file || !file.startsWith(root) || !existsSync(file)) {
+      response.writeHead(404, { ...headers, 'content-type': 'text/plain' })
+      response.end('Not found')
+      return
+    }
     response.writeHead(200, { ...headers, 'content-type': types[extname(file)] ?? 'application/octet-stream' })
     createReadStream(file).pipe(response)
   })
   await new Promise<void>(done => server.listen(0, '127.0.0.1', done))
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    /** The site's address, without the trailing slash of `base`. */
+    url: `http://127.0.0.1:${port}${base.replace(/\/$/, '')}`,
     close: () => new Promise(done => server.close(() => done())),
   }
 }
