@@ -5,9 +5,10 @@
  * milliseconds. The pieces are counted in operations, not timed: a run reports the same checkpoints on every
  * machine, and small configurations (the tests') report none during set-up.
  *
- * `gramPaced` and `solveSpdPaced` do exactly the arithmetic of `gram` and `solveSpd` (src/core/linalg.ts), in the
- * same order: the results are bitwise equal.
+ * `gramPaced` and `solveSpdPaced` run the steps of `gram` and `solveSpd` (src/core/linalg.ts) with a pace between
+ * them: the results are bitwise equal.
  */
+import { choleskyRow, gramAddRow, mirrorUpper, solveCholesky } from '../core/linalg'
 
 /** Operations (multiply-adds) between two set-up checkpoints: about 4 ms of scalar JS. */
 export const SETUP_OPERATIONS = 4_000_000
@@ -28,18 +29,10 @@ export function createPacer(checkpoint: (() => void | Promise<void>) | undefined
 export async function gramPaced(a: Float64Array, rows: number, cols: number, pace: (units: number) => Promise<void> | undefined): Promise<Float64Array> {
   const out = new Float64Array(cols * cols)
   for (let r = 0; r < rows; r++) {
-    for (let i = 0; i < cols; i++) {
-      const ai = a[r * cols + i]
-      for (let j = i; j < cols; j++)
-        out[i * cols + j] += ai * a[r * cols + j]
-    }
+    gramAddRow(out, a, r, cols)
     await pace(cols * (cols + 1) / 2)
   }
-  for (let i = 0; i < cols; i++) {
-    for (let j = 0; j < i; j++)
-      out[i * cols + j] = out[j * cols + i]
-  }
-  return out
+  return mirrorUpper(out, cols)
 }
 
 /** Solves S x = b for a symmetric positive definite S by Cholesky, paced by rows of the factor; the same as `solveSpd`. */
@@ -47,34 +40,8 @@ export async function solveSpdPaced(s: Float64Array, b: Float64Array, pace: (uni
   const n = b.length
   const l = new Float64Array(n * n)
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = s[i * n + j]
-      for (let k = 0; k < j; k++)
-        sum -= l[i * n + k] * l[j * n + k]
-      if (i === j) {
-        if (!(sum > 0))
-          throw new Error('solveSpd: matrix is not positive definite')
-        l[i * n + i] = Math.sqrt(sum)
-      }
-      else {
-        l[i * n + j] = sum / l[j * n + j]
-      }
-    }
+    choleskyRow(s, l, i, n)
     await pace(i * (i + 1) / 2)
   }
-  const z = new Float64Array(n)
-  for (let i = 0; i < n; i++) {
-    let sum = b[i]
-    for (let k = 0; k < i; k++)
-      sum -= l[i * n + k] * z[k]
-    z[i] = sum / l[i * n + i]
-  }
-  const x = new Float64Array(n)
-  for (let i = n - 1; i >= 0; i--) {
-    let sum = z[i]
-    for (let k = i + 1; k < n; k++)
-      sum -= l[k * n + i] * x[k]
-    x[i] = sum / l[i * n + i]
-  }
-  return x
+  return solveCholesky(l, b)
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { gram, solveSpd, transposeTimes } from '../../src/core/linalg'
+import { createPacer, gramPaced, solveSpdPaced } from '../../src/experiments/pacing'
 
 describe('float64 linear algebra', () => {
   it('forms A^T A and A^T y', () => {
@@ -18,5 +19,27 @@ describe('float64 linear algebra', () => {
 
   it('refuses a matrix that is not positive definite', () => {
     expect(() => solveSpd(Float64Array.from([1, 2, 2, 1]), Float64Array.from([1, 1]))).toThrow(/positive definite/)
+  })
+})
+
+describe('paced set-up (src/experiments/pacing.ts)', () => {
+  it('gives the same bits as gram and solveSpd, with a checkpoint every few million operations', async () => {
+    const rows = 40
+    const cols = 30
+    const a = Float64Array.from({ length: rows * cols }, (_, k) => Math.sin(1.3 * k) + 0.1 * Math.cos(7 * k))
+    let checkpoints = 0
+    const pace = createPacer(() => {
+      checkpoints++
+    }, 2000)
+    const s = await gramPaced(a, rows, cols, pace)
+    expect(s).toEqual(gram(a, rows, cols))
+    for (let i = 0; i < cols; i++)
+      s[i * cols + i] += 0.5
+    const b = Float64Array.from({ length: cols }, (_, k) => k - 3)
+    expect(await solveSpdPaced(s, b, pace)).toEqual(solveSpd(s, b))
+    // rows * cols(cols+1)/2 + sum_i i(i+1)/2 units: at most one checkpoint per 2000, and some.
+    const units = rows * cols * (cols + 1) / 2 + Array.from({ length: cols }, (_, i) => i * (i + 1) / 2).reduce((x, y) => x + y)
+    expect(checkpoints).toBeGreaterThan(units / 2000 / 2)
+    expect(checkpoints).toBeLessThanOrEqual(units / 2000)
   })
 })
