@@ -1,5 +1,7 @@
 import { defineConfig } from 'vite'
 
+// The lecture's own site (the offline worker, the PDF in the build) is added in setup/vite-plugins.ts, for this deck
+// only: a deck that uses the project as an addon gets this file too.
 export default defineConfig({
   optimizeDeps: {
     // Pre-bundled up front: otherwise Vite discovers them while `slidev export` runs and reloads the page mid-export.

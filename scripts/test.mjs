@@ -1,5 +1,6 @@
 // `npm test`: every check, stage by stage, with the time each takes.
 //   1 typecheck + lint   2 unit tests (Node, tfjs cpu)   3 build + browser tests + reliability tests   4 PDF export + PDF tests
+//   5 the student site under a sub-path, with that PDF in it, and its tests
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -12,6 +13,8 @@ const env = {
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
   DECK_DIST: resolve(work, 'dist'),
   DECK_PDF: resolve(work, 'slides.pdf'),
+  SITE_DIST: resolve(work, 'site'),
+  SITE_BASE: '/courses/wd/',
 }
 const timings = []
 
@@ -43,12 +46,19 @@ run('unit', 'npx', ['vitest', 'run'])
 
 env.CHROMIUM_PATH = ensureBrowserTools()
 console.log(`\nBrowser: ${env.CHROMIUM_PATH} (${chromiumVersion(env.CHROMIUM_PATH)})`)
-run('build', 'npx', ['slidev', 'build', '--out', env.DECK_DIST])
+// The lecturer's site (presenter view, notes) at the root: the presenting tests drive its presenter view.
+run('build', 'node', ['scripts/build.mjs', '--lecturer', '--no-pdf', '--out', env.DECK_DIST])
 run('browser', 'npx', ['vitest', 'run', '--config', 'test/e2e/vitest.config.ts', 'test/e2e/deck.test.ts', 'test/e2e/core.test.ts', 'test/e2e/presenting.test.ts'])
 // No WebGL and a lost context (about 40 s), the CSP of the README (30 s), a 3-cycle soak (about 2 min). The long-task
 // check at the worst corners (`npm run test:longtask`) is not here yet: it still finds tasks over 50 ms (README).
 run('reliability', 'npx', ['vitest', 'run', '--config', 'test/e2e/vitest.config.ts', 'test/e2e/robustness.test.ts', 'test/e2e/csp.test.ts', 'test/e2e/soak.test.ts'])
 run('export', 'node', ['scripts/export.mjs', '--output', env.DECK_PDF])
 run('pdf', 'npx', ['vitest', 'run', '--config', 'test/e2e/vitest.config.ts', 'test/e2e/pdf.test.ts'])
+// What students get: no notes, no presenter view, hosted under a sub-path, offline, with the PDF just exported.
+run('site build', 'node', ['scripts/build.mjs', '--base', env.SITE_BASE, '--out', env.SITE_DIST, '--pdf', env.DECK_PDF])
+run('site', 'npx', ['vitest', 'run', '--config', 'test/e2e/vitest.config.ts', 'test/e2e/hosting.test.ts', 'test/e2e/sharing.test.ts', 'test/e2e/phone.test.ts', 'test/e2e/a11y.test.ts'])
+// The example deck, a lecturer's view of the project: installed as an addon by local path (its own lock file, a
+// link to this folder), type-checked against the public API, then built, browsed and exported (about 4 min).
+run('example', 'sh', ['-c', 'npm ci --prefix examples/lr-schedules --no-audit --no-fund && npx vue-tsc --noEmit -p examples/lr-schedules/tsconfig.json && npx vitest run --config test/e2e/vitest.config.ts test/e2e/example-deck.test.ts'])
 
 report()

@@ -1,5 +1,7 @@
 import type { AppSetup } from '@slidev/types'
 import { deferDemoSlides } from './demo-preload'
+import { registerServiceWorker } from './pwa'
+import './keyboard'
 
 /** Longest a print waits for its slides here; Playwright, which runs the exporter, gives up on a wait at 30 s. */
 const HOLD_LIMIT_MS = 25_000
@@ -27,8 +29,10 @@ function releasePrintHold() {
 }
 
 const setup: AppSetup = ({ router }) => {
-  if (typeof document !== 'undefined')
+  if (typeof document !== 'undefined') {
     releasePrintHold()
+    registerServiceWorker()
+  }
   deferDemoSlides(router)
 }
 

@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-chromium'
 // What the end-to-end tests share: the slides as the source defines them, and where the build and PDF are.
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -66,3 +67,44 @@ function artefact(variable: string, what: string, command: string): string {
 export const deckDist = () => artefact('DECK_DIST', 'Built deck', '`npx slidev build --out <dir>`')
 export const deckPdf = () => artefact('DECK_PDF', 'Exported PDF', '`npm run export -- --output <file>`')
 export const chromiumPath = () => artefact('CHROMIUM_PATH', 'Chromium', 'install chromium')
+/** The student site (no notes, no presenter view) built under `siteBase()`, with the PDF inside. */
+export const siteDist = () => artefact('SITE_DIST', 'Built student site', '`node scripts/build.mjs --base /courses/wd/ --out <dir>`')
+/** The path the student site is built for and served under, with slashes at both ends (`/courses/wd/`). */
+export function siteBase(): string {
+  const base = process.env.SITE_BASE || '/'
+  return `/${base}/`.replace(/\/+/g, '/')
+}
+
+/** Elements of the shown slide that stick out of its 16:9 frame (clipped or not), as short descriptions. */
+export function overflowing(page: Page, no: number): Promise<string[]> {
+  return page.locator(`[data-slidev-no="${no}"]`).first().evaluate((slide) => {
+    const frame = slide.getBoundingClientRect()
+    const out: string[] = []
+    for (const element of Array.from(slide.querySelectorAll('*'))) {
+      // KaTeX's MathML copy is visually hidden by design; shapes inside an SVG are clipped to it (KaTeX braces), the SVG itself is checked.
+      if (element.closest('.katex-mathml') || element.parentElement?.closest('svg'))
+        continue
+      const box = element.getBoundingClientRect()
+      if (box.width === 0 || box.height === 0)
+        continue
+      const tolerance = 2
+      if (box.left < frame.left - tolerance || box.top < frame.top - tolerance || box.right > frame.right + tolerance || box.bottom > frame.bottom + tolerance) {
+        const text = (element.textContent ?? '').trim().slice(0, 40)
+        out.push(`<${element.tagName.toLowerCase()} class="${element.getAttribute('class') ?? ''}"> "${text}" at ${Math.round(box.right - frame.left)}x${Math.round(box.bottom - frame.top)} of ${Math.round(frame.width)}x${Math.round(frame.height)}`)
+      }
+    }
+    // A demo layout's main part must end above its caption: it may not spill over the text under it.
+    const caption = slide.querySelector('.demo-caption')?.getBoundingClientRect()
+    if (caption) {
+      for (const element of Array.from(slide.querySelectorAll('.demo-main *'))) {
+        if (element.closest('.katex-mathml') || element.parentElement?.closest('svg'))
+          continue
+        const box = element.getBoundingClientRect()
+        if (box.width > 0 && box.height > 0 && box.bottom > caption.top + 2 && box.top < caption.bottom)
+          out.push(`<${element.tagName.toLowerCase()} class="${element.getAttribute('class') ?? ''}"> "${(element.textContent ?? '').trim().slice(0, 40)}" covers the caption (${Math.round(box.bottom - caption.top)} px)`)
+      }
+    }
+    // Report the outermost offenders only: their children follow them out.
+    return out.slice(0, 5)
+  })
+}
