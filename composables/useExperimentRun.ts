@@ -4,11 +4,12 @@ import type { DemoSyncState, SyncChange, SyncChannel, SyncHub } from '../src/cor
 import type { RunControl } from '../src/core/run-control'
 import type { ConfigOf, Experiment, ParamSpecs } from '../src/experiments/declare'
 import type { ExperimentResult, ParamValue, Progress, Series } from '../src/experiments/types'
-import { tryOnScopeDispose } from '@vueuse/core'
+import { tryOnScopeDispose, usePreferredReducedMotion } from '@vueuse/core'
 import { computed, getCurrentInstance, inject, ref, shallowRef, toValue, watch } from 'vue'
 import { backendNotice, describeBackend, fallBackFrom, initBackend, onContextLost } from '../src/core/backend'
 import { broadcastTransport, createSyncHub } from '../src/core/demo-sync'
 import { createRunControl } from '../src/core/run-control'
+import { addressEntries, replaceAddress } from '../src/experiments/address'
 import { configLine } from '../src/experiments/config-line'
 import { parseAddress, resolveConfig } from '../src/experiments/declare'
 import { RunStopped } from '../src/experiments/types'
@@ -129,6 +130,12 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   const progress = shallowRef<Progress<M, T> | undefined>()
   const result = shallowRef<ExperimentResult<M, T> | undefined>()
   let started = false
+  /**
+   * With reduced motion a live demo does not start on its own: it waits for Play, Step or Reset here, or for another
+   * window of the deck that shows its run (it then follows that run). Printing still runs every demo to its end.
+   */
+  const reducedMotion = usePreferredReducedMotion()
+  const waiting = ref(false)
   let stopListening = () => {}
   /** Said after the backend line once a lost graphics context moved the demo to another backend. */
   let recovered = ''
@@ -180,10 +187,11 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   })
 
   // `?<id>.<param>=value` in the address sets a parameter, so a student can share a configuration. A bad field
-  // (unknown, repeated, malformed, out of range) runs nothing: the demo keeps its defaults and names the field.
+  // (unknown, repeated, malformed, out of range) sets the whole link aside: the demo runs with its defaults and a
+  // notice names each bad field (a partly applied link would show a setup nobody made).
   const address = addressFor(experiment.value)
   const fromAddress = ref<Record<string, ParamValue>>(address.values)
-  const addressErrors = ref(address.errors)
+  const linkNotice = ref(address.errors.length > 0 ? `This link asks for what the demo cannot take (${address.errors.join('; ')}), so it runs with its defaults.` : '')
   if (typeof fromAddress.value.seed === 'number')
     seed.value = fromAddress.value.seed
   const config = computed(() => {
@@ -204,6 +212,11 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
 
   async function start() {
     started = true
+    if (waiting.value) {
+      // Play pressed here, or another window runs it: this window may pace the run from now on.
+      waiting.value = false
+      channel.claim(shown)
+    }
     running = runKey()
     runName = running
     published = 0
@@ -213,11 +226,6 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     progress.value = undefined
     error.value = ''
     state.value = userPaused.value ? 'paused' : 'running'
-    if (addressErrors.value.length > 0) {
-      state.value = 'error'
-      error.value = `Not run: the address asks for what this demo cannot take (${addressErrors.value.join('; ')}). It keeps its defaults.`
-      return
-    }
     try {
       await initBackend(new URLSearchParams(window.location.search).get('backend'))
       backend.value = describeBackend()
@@ -315,7 +323,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     if (pressed && channel.leading())
       control.step()
     ensureRun()
-    if (shared.leader === '' && isLive())
+    if (shared.leader === '' && isLive() && !waiting.value)
       channel.claim(shown)
     control.wake()
   }
@@ -345,7 +353,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     for (const c of controls().values())
       c.value.value = c.fallback
     fromAddress.value = {}
-    addressErrors.value = []
+    linkNotice.value = ''
     seed.value = defaultSeed
     channel.update({ ...shown(), paused: false, run: channel.state.run + 1 })
     if (!started)
@@ -367,6 +375,8 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
     control.wake()
     if (position.from !== channel.state.leader)
       return
+    if (waiting.value && position.from !== channel.peer)
+      void start()
     // Ahead of the leader (two windows that opened at once, or a leader that reloaded): the run furthest on leads,
     // and the other catches up with it, paused or not.
     // While running, one checkpoint ahead is a frame in flight that the leader is about to pass.
@@ -378,25 +388,56 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   watch(mode, (now) => {
     const live = now === 'live' || now === 'print'
     control.setAllowed(live)
-    if (now === 'live')
+    waiting.value = now === 'live' && !started && reducedMotion.value === 'reduce'
+    // A waiting window has no run to pace: the lead goes to a window that runs it (or to this one on Play).
+    if (now === 'live' && !waiting.value)
       channel.claim(shown)
     else
       channel.release()
-    if (live && !started)
+    if (live && !started && !waiting.value)
       void start()
     if (state.value === 'running' || state.value === 'paused')
       state.value = live && !userPaused.value ? 'running' : 'paused'
   }, { immediate: true })
 
   // A control moved by hand takes over from the address's value for its parameter.
-  // A bad address is set aside as soon as a control is moved: the student has taken over.
   watch(() => toValue(options.params ?? {}) as Record<string, ParamValue>, (next, previous) => {
-    if (addressErrors.value.length > 0 && JSON.stringify(next) !== JSON.stringify(previous))
-      addressErrors.value = []
     const moved = Object.keys(next).filter(key => key in fromAddress.value && next[key] !== previous?.[key])
     if (moved.length > 0)
       fromAddress.value = Object.fromEntries(Object.entries(fromAddress.value).filter(([key]) => !moved.includes(key)))
   }, { flush: 'sync' })
+
+  // What the student set up goes into the address (replaced, not pushed: Back still leaves the slide), so that the
+  // address bar and "Copy link" hold it: the parameters away from the slide's own values, and the seed. Only the
+  // window a student looks at writes: the presenter's copy follows the audience window, whose address is the link.
+  const writesAddress = () => mode.value === 'live' && typeof window !== 'undefined' && !window.location.hash.startsWith('#/presenter')
+  const linkValues = () => {
+    const id = experiment.value.id
+    const values: Record<string, ParamValue> = { ...fromAddress.value }
+    const starts: Record<string, ParamValue> = {}
+    for (const c of controls().values()) {
+      if (c.experiment === id && c.param) {
+        values[c.param] = c.value.value
+        starts[c.param] = c.fallback
+      }
+    }
+    if ('seed' in experiment.value.defaults) {
+      values.seed = seed.value
+      starts.seed = defaultSeed
+    }
+    return { id, entries: addressEntries(experiment.value, values, starts) }
+  }
+  let writtenId = experiment.value.id
+  watch(linkValues, ({ id, entries }) => {
+    if (!writesAddress())
+      return
+    const url = new URL(window.location.href)
+    // A demo that switched experiment (EquilibriumDemo's optimizer) drops the old one's entries.
+    url.search = replaceAddress(writtenId === id ? url.search : replaceAddress(url.search, writtenId, []), id, entries)
+    writtenId = id
+    if (url.href !== window.location.href)
+      window.history.replaceState(window.history.state, '', url)
+  }, { deep: true })
 
   // A control or the seed moved here: every window takes the new configuration (and restarts through `apply`).
   watch(() => shown(), (now) => {
@@ -448,7 +489,7 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   const printing = computed(() => mode.value === 'print')
   /** The configuration this run uses, in the declaration's labels ("λ = 3, epochs = 100, seed = 1"). */
   const configuration = computed(() => configLine(experiment.value, config.value, [...controls().values()].filter(c => c.experiment === experiment.value.id).map(c => c.param!)))
-  return { experiment, state, progress, result, error, notice, backend, seed, userPaused, finished, printing, configuration, leading, checkpoints, togglePause, step, reset, useDefaults }
+  return { experiment, state, progress, result, error, notice, linkNotice, backend, seed, userPaused, waiting, finished, printing, configuration, leading, checkpoints, togglePause, step, reset, useDefaults }
 }
 
 /** Any demo's run, whatever its experiment: what `DemoShell` and other shared parts take. */

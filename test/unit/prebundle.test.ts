@@ -7,8 +7,11 @@ import viteConfig from '../../vite.config'
 // during `slidev export` that reload prints blank pages. So every package the slides' code imports must be listed
 // up front in vite.config.ts (Slidev's own scan starts from its main.ts and never reaches our components).
 const CLIENT_DIRS = ['components', 'composables', 'layouts', 'src/core', 'src/experiments']
-// Slidev aliases vue itself, serves @vueuse/core unbundled (its exclude list) and is @slidev/client.
-const PROVIDED_BY_SLIDEV = new Set(['vue', '@vueuse/core', '@slidev/client'])
+// Slidev aliases vue and vue-router itself, serves @vueuse/core unbundled (its exclude list) and is @slidev/client.
+const PROVIDED_BY_SLIDEV = new Set(['vue', 'vue-router', '@vueuse/core', '@slidev/client'])
+/** Modules that are no package: Slidev's (`#slidev/...`), our build's (`virtual:...`), and this project's own name. */
+const ownName = (JSON.parse(readFileSync('package.json', 'utf8')) as { name: string }).name
+const notAPackage = (spec: string) => spec.startsWith('#') || spec.startsWith('virtual:') || spec === ownName || spec.startsWith(`${ownName}/`)
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -37,7 +40,7 @@ describe('the dev server pre-bundles every package the slides import', () => {
     const missing = new Set<string>()
     for (const path of sources) {
       for (const spec of bareImports(readFileSync(path, 'utf8'))) {
-        if (!include.has(spec) && !PROVIDED_BY_SLIDEV.has(spec) && !spec.startsWith('@slidev/'))
+        if (!include.has(spec) && !PROVIDED_BY_SLIDEV.has(spec) && !spec.startsWith('@slidev/') && !notAPackage(spec))
           missing.add(`${spec} (${path})`)
       }
     }
