@@ -110,8 +110,8 @@ async function checkOneRun(base: string): Promise<Record<string, number>> {
     expect(await stepOf(audience)).toBe(await stepOf(presenter))
 
     // The optimizer chosen in the presenter: the projector shows the same choice and the same run.
-    await demo(presenter).getByLabel('AdamW').check()
-    latency.choice = await within(1000, 'the choice on the projector', async () => await demo(audience).getByLabel('AdamW').isChecked())
+    await demo(presenter).getByRole('radio', { name: 'AdamW' }).check()
+    latency.choice = await within(1000, 'the choice on the projector', async () => await demo(audience).getByRole('radio', { name: 'AdamW' }).isChecked())
     await within(10_000, 'the AdamW run in both', async () => await demo(audience).getAttribute('data-demo') === 'equilibrium-adamw')
 
     // Play on the projector, a new seed in the presenter, Reset on the projector.
@@ -137,7 +137,7 @@ async function checkOneRun(base: string): Promise<Record<string, number>> {
     expect(metric).not.toBeNull()
     await within(60_000, 'the late window to catch up', async () =>
       await stateOf(late) === 'paused' && await checkpointOf(late) === await checkpointOf(presenter) && await demo(late).getAttribute('data-metric') === metric)
-    expect(await demo(late).getByLabel('AdamW').isChecked()).toBe(true)
+    expect(await demo(late).getByRole('radio', { name: 'AdamW' }).isChecked()).toBe(true)
     expect(await sliderText(late)).toBe(await sliderText(presenter))
     expect(await seedOf(late)).toBe('5')
     return latency
