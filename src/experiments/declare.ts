@@ -367,6 +367,8 @@ export function defineExperiment<const P extends ParamSpecs, M extends string, T
 
 /** A result may report only declared outputs, and every declared closed form: a renamed id fails every test of it. */
 function checkOutputs(id: string, outputs: OutputSpecs, result: ExperimentResult): void {
+  if (typeof result?.theory !== 'object' || result.theory === null || !Array.isArray(result.runs))
+    throw new Error(`${id}: a result needs \`runs\` (a list) and \`theory\` (an object: {} when there are no closed forms)`)
   const undeclared = (kind: 'metrics' | 'theory', keys: string[]) => keys.filter(k => !Object.hasOwn(outputs[kind], k))
   const metrics = undeclared('metrics', result.runs.flatMap(r => [...Object.keys(r.series), ...Object.keys(r.final)]))
   const theory = undeclared('theory', Object.keys(result.theory))
