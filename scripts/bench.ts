@@ -185,10 +185,10 @@ function printCorners(report: BenchReport): void {
   if (report.corners?.length) {
     console.log('\nLive runs to the end in headless Chromium (run control, budget 8 ms per frame), at the defaults and at the worst')
     console.log('corner of the declared bounds (every parameter with a declared cost at its costly end)')
-    const cornerRows = [['demo', 'config', 'backend', 'seconds', 'done', 'worst frame ms', 'p95 ms', 'corner']]
+    const cornerRows = [['demo', 'config', 'backend', 'seconds', 'done', 'worst frame ms', 'after start-up', 'p95 ms', 'corner']]
     for (const c of report.corners) {
       const differs = c.which === 'default' ? '' : Object.entries(c.config).filter(([k, v]) => v !== report.corners!.find(d => d.id === c.id && d.which === 'default')?.config[k]).map(([k, v]) => `${k}=${v}`).join(' ')
-      cornerRows.push([c.id, c.which, c.error ? `${c.backend}, error: ${c.error}` : c.backend, c.seconds.toFixed(1), `${Math.round(100 * c.progress)}%`, c.max.toFixed(0), c.p95.toFixed(1), differs])
+      cornerRows.push([c.id, c.which, c.error ? `${c.backend}, error: ${c.error}` : c.backend, c.seconds.toFixed(1), `${Math.round(100 * c.progress)}%`, c.max.toFixed(0), `${(c.afterStart ?? Number.NaN).toFixed(0)} (worst: frame ${c.worstAt})`, c.p95.toFixed(1), differs])
     }
     console.log(table(cornerRows))
     const slow = report.corners.filter(c => c.progress < 1 || c.seconds > 60)

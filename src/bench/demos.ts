@@ -18,6 +18,9 @@ export interface DemoFrames {
   /** Training milliseconds per frame. */
   median: number
   p95: number
+  /** The worst slice after the first (start-up) one, and the index of the worst. */
+  afterStart?: number
+  worstAt?: number
   max: number
   /** Share of the default run done when the window closed (1 = finished). */
   progress: number
@@ -66,6 +69,8 @@ async function measureRun(experiment: Experiment, config: Record<string, ParamVa
     median: quantile(sorted, 0.5),
     p95: quantile(sorted, 0.95),
     max: Math.max(...slices),
+    afterStart: Math.max(0, ...slices.slice(1)),
+    worstAt: slices.indexOf(Math.max(...slices)),
     progress: finished ? 1 : last && last.total > 0 ? last.done / last.total : 0,
     seconds,
     error,
