@@ -4,11 +4,11 @@
 // with reduced motion the demos wait for Play and the slides change without a transition.
 import type { Browser, BrowserContextOptions, Page } from 'playwright-chromium'
 import type { StaticServer } from './serve'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { chromium } from 'playwright-chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumArgs } from '../../scripts/chromium.mjs'
-import { chromiumPath, siteBase, siteDist, sourceSlides } from './deck'
+import { chromiumPath, shotsDir, siteBase, siteDist, sourceSlides } from './deck'
 import { serveStatic } from './serve'
 
 const slides = await sourceSlides()
@@ -16,8 +16,7 @@ const demoSlides = slides.filter(s => s.demos.length > 0)
 const ridge = slides.find(s => s.demos.includes('ridge-gd'))!
 // A long run (40 000 steps): still running while a test presses its buttons or listens to it for seconds.
 const equilibrium = slides.find(s => s.demos.includes('equilibrium-sgd'))!
-const shots = '/tmp/helperc'
-mkdirSync(shots, { recursive: true })
+const shots = shotsDir()
 
 let server: StaticServer
 let browser: Browser

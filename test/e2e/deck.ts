@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-chromium'
 // What the end-to-end tests share: the slides as the source defines them, and where the build and PDF are.
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import process from 'node:process'
 import { load } from '@slidev/parser/fs'
@@ -107,4 +107,11 @@ export function overflowing(page: Page, no: number): Promise<string[]> {
     // Report the outermost offenders only: their children follow them out.
     return out.slice(0, 5)
   })
+}
+
+/** Where browser tests leave the screenshots and texts a person looks at after a run (`.cache/test/shots`). */
+export function shotsDir(): string {
+  const dir = resolve('.cache/test/shots')
+  mkdirSync(dir, { recursive: true })
+  return dir
 }

@@ -3,17 +3,15 @@
 // text of at least 16 px, and a run that goes; the slide's "Open on its own" link reaches it and the view links back.
 import type { Browser, BrowserContext, Page } from 'playwright-chromium'
 import type { StaticServer } from './serve'
-import { mkdirSync } from 'node:fs'
 import { chromium } from 'playwright-chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumArgs } from '../../scripts/chromium.mjs'
-import { chromiumPath, demoComponents, siteBase, siteDist, sourceSlides } from './deck'
+import { chromiumPath, demoComponents, shotsDir, siteBase, siteDist, sourceSlides } from './deck'
 import { serveStatic } from './serve'
 
 const slides = await sourceSlides()
 const demoIds = Object.values(demoComponents)
-const shots = '/tmp/helperb'
-mkdirSync(shots, { recursive: true })
+const shots = shotsDir()
 
 let server: StaticServer
 let browser: Browser

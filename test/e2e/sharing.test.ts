@@ -3,17 +3,15 @@
 // run; malformed links run the defaults with a notice naming each bad field, inject nothing and break nothing.
 import type { Browser, Page } from 'playwright-chromium'
 import type { StaticServer } from './serve'
-import { mkdirSync } from 'node:fs'
 import { chromium } from 'playwright-chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumArgs } from '../../scripts/chromium.mjs'
-import { chromiumPath, siteBase, siteDist, sourceSlides } from './deck'
+import { chromiumPath, shotsDir, siteBase, siteDist, sourceSlides } from './deck'
 import { serveStatic } from './serve'
 
 const slides = await sourceSlides()
 const ridge = slides.find(s => s.demos.includes('ridge-gd'))!
-const shots = '/tmp/helperb'
-mkdirSync(shots, { recursive: true })
+const shots = shotsDir()
 
 let server: StaticServer
 let browser: Browser
