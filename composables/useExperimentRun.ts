@@ -108,6 +108,30 @@ function deckHub(): SyncHub {
  */
 let printQueue: Promise<unknown> = Promise.resolve()
 
+/** Resolves in the browser's next idle period (or after 50 ms where it has none, as in Safari). */
+function idle(): Promise<void> {
+  return new Promise(resolve => typeof requestIdleCallback === 'function'
+    ? requestIdleCallback(() => resolve(), { timeout: 2000 })
+    : setTimeout(resolve, 50))
+}
+
+/**
+ * A demo slide mounted before it is shown (Slidev's preloading) runs its experiment's `prepare` steps, one per idle
+ * period, so that the run's first frame does not pay for them. A failure here is left to the run, which reports it.
+ */
+function prepareWhenIdle(experiment: Experiment): void {
+  if (!experiment.prepare || typeof window === 'undefined')
+    return
+  void (async () => {
+    await idle()
+    await initBackend(new URLSearchParams(window.location.search).get('backend'))
+    for (const step of experiment.prepare!()) {
+      await idle()
+      await step()
+    }
+  })().catch(() => {})
+}
+
 /** Turns a finished result into the same shape a view draws while the run goes. */
 export function resultProgress<M extends string, T extends string>(result: ExperimentResult<M, T>): Progress<M, T> {
   const total = Math.max(0, ...result.runs.flatMap(r => Object.values<Series | undefined>(r.series).map(s => s?.at(-1)?.[0] ?? 0)))
@@ -396,6 +420,8 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
       channel.release()
     if (live && !started && !waiting.value)
       void start()
+    else if (now === 'still' && !started)
+      prepareWhenIdle(experiment.value)
     if (state.value === 'running' || state.value === 'paused')
       state.value = live && !userPaused.value ? 'running' : 'paused'
   }, { immediate: true })

@@ -21,6 +21,8 @@ export interface DemoFrames {
   /** The worst slice after the first (start-up) one, and the index of the worst. */
   afterStart?: number
   worstAt?: number
+  /** Frames over 16 ms (a 60 Hz frame), as `index:ms`, the first twelve. */
+  longFrames?: string
   max: number
   /** Share of the default run done when the window closed (1 = finished). */
   progress: number
@@ -33,6 +35,12 @@ const quantile = (sorted: number[], q: number) => sorted.length ? sorted[Math.mi
 
 /** Runs one configuration under a slide's run control until it ends or `seconds` pass; times each slice. */
 async function measureRun(experiment: Experiment, config: Record<string, ParamValue>, options: { seconds: number, budgetMs?: number }): Promise<Omit<DemoFrames, 'id' | 'backend'>> {
+  // What the slide does while it is mounted but not yet shown (useExperimentRun, in idle time, a slide or two before
+  // it comes): not the run's work. The pause lets the engine finish compiling in the background, as it would there.
+  for (const step of experiment.prepare?.() ?? [])
+    await step()
+  if (experiment.prepare)
+    await new Promise(resolve => setTimeout(resolve, 500))
   let resumed = performance.now()
   const slices: number[] = []
   let last: Progress | undefined
@@ -70,6 +78,7 @@ async function measureRun(experiment: Experiment, config: Record<string, ParamVa
     p95: quantile(sorted, 0.95),
     max: Math.max(...slices),
     afterStart: Math.max(0, ...slices.slice(1)),
+    longFrames: slices.flatMap((ms, i) => ms > 16 ? [`${i}:${ms.toFixed(0)}`] : []).slice(0, 12).join(' '),
     worstAt: slices.indexOf(Math.max(...slices)),
     progress: finished ? 1 : last && last.total > 0 ? last.done / last.total : 0,
     seconds,
@@ -110,7 +119,7 @@ export async function measureCorners(options: { capSeconds: number, ids?: string
       const config = which === 'default' ? experiment.defaults : worstCorner(experiment)
       const row: CornerRun = { id: experiment.id, backend, which, config, ...await measureRun(experiment, config, { seconds: options.capSeconds }) }
       out.push(row)
-      options.log?.(`${row.id} (${which}): ${row.seconds.toFixed(1)} s, ${Math.round(row.progress * 100)}% done, worst frame ${row.max.toFixed(0)} ms${row.error ? `, error: ${row.error}` : ''}`)
+      options.log?.(`${row.id} (${which}): ${row.seconds.toFixed(1)} s, ${Math.round(row.progress * 100)}% done, worst frame ${row.max.toFixed(0)} ms${row.longFrames ? ` (frames over 16 ms: ${row.longFrames})` : ''}${row.error ? `, error: ${row.error}` : ''}`)
     }
   }
   return out

@@ -103,6 +103,12 @@ export interface ExperimentDeclaration<P extends ParamSpecs, M extends string, T
   check?: (config: ConfigOf<P>) => void
   /** The experiment itself: called with a configuration that has passed the bounds and `check`. */
   run: (config: ConfigOf<P>, hooks?: RunHooks<M, T>) => Promise<ExperimentResult<M, T>>
+  /**
+   * Optional one-off work a slide does before it is shown (backend ready, in idle time): what would otherwise make
+   * the run's first frame long, such as a tfjs kernel's first call. Short steps, run one per idle period; steps
+   * already done on the current backend are not returned again.
+   */
+  prepare?: () => Array<() => Promise<void>>
 }
 
 /** A declared experiment, as the registry, the slides and the CLI see it. */

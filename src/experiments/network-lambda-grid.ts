@@ -9,8 +9,8 @@ import type { OutputSpecs, PointsParam } from './declare'
 import type { Series } from './types'
 import * as tf from '@tensorflow/tfjs-core'
 import { accumulateEvaluation } from '../core/mlp/backprop'
-import { createMlpBatch } from '../core/mlp/batch'
-import { createMlpField } from '../core/mlp/field'
+import { createMlpBatch, loopsWarmUp } from '../core/mlp/batch'
+import { createMlpField, fieldWarmUp } from '../core/mlp/field'
 import { activations } from '../core/mlp/network'
 import { flipLabels, planarDataSets, planarPoints } from '../core/mlp/planar-data'
 import { mlpOptimizerNames } from '../core/mlp/update'
@@ -137,6 +137,7 @@ export const networkLambdaGridExperiment = defineExperiment({
     seed: seedParam(1),
   },
   outputs,
+  prepare: () => [...fieldWarmUp(), ...loopsWarmUp()],
   check(config) {
     if (config.lambdaMax < config.lambdaMin)
       throw new Error(`lambdaMax: must be >= lambdaMin = ${config.lambdaMin}, got ${config.lambdaMax}`)
@@ -261,12 +262,13 @@ export const networkLambdaGridExperiment = defineExperiment({
       })
     }
     try {
-      // Set-up (data, the networks) is a piece of its own, and so is a first field pass on four points: tfjs's
-      // first pass costs about 12 ms in Chromium here whatever its size, the next ones 1-3 ms.
+      // Set-up (data, the networks) is a piece of its own, and so is tfjs's first field pass (12-25 ms in Chromium
+      // here whatever its size, the next ones 1-3 ms) when the slide has not done it already (`prepare`).
       await hooks?.checkpoint?.(snapshot)
-      const warm = createMlpField(batch.layout, 1, gridNodes(2))
-      await warm.evaluate(batch.params, undefined, 0, 1)
-      warm.dispose()
+      for (const step of fieldWarmUp([activation])) {
+        await step()
+        await hooks?.checkpoint?.(snapshot)
+      }
       await pause()
       await record()
       for (let e = 1; e <= epochs; e++) {

@@ -3,7 +3,7 @@ import type { MlpOptimizerName } from '../../src/core/mlp/update'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { accumulateEvaluation } from '../../src/core/mlp/backprop'
 import { createMlpBatch } from '../../src/core/mlp/batch'
-import { createMlpField } from '../../src/core/mlp/field'
+import { createMlpField, fieldWarmUp } from '../../src/core/mlp/field'
 import { forwardLogit } from '../../src/core/mlp/network'
 import { createRng } from '../../src/core/random'
 import { createSchedule } from '../../src/core/schedules'
@@ -99,6 +99,18 @@ describe('the batched decision field (one tfjs pass for every network)', () => {
         worst = Math.max(worst, Math.abs(logits[b * 400 + p] - forwardLogit(batch.layout, batch.params, b * batch.layout.size, points, p, units)))
     }
     expect(worst).toBeLessThan(1e-4)
+  })
+
+  it('warms the field kernels once per backend and activation, leaving no tensor behind', async () => {
+    const before = tf.memory().numTensors
+    const steps = fieldWarmUp()
+    expect(steps.length).toBeLessThanOrEqual(2)
+    for (const step of steps)
+      await step()
+    expect(tf.memory().numTensors).toBe(before)
+    // Done on this backend: a slide that prepares again, or a run that starts after it, has nothing left to do.
+    expect(fieldWarmUp()).toEqual([])
+    expect(fieldWarmUp(['relu'])).toEqual([])
   })
 
   it('evaluates a set in ranges of points to the same sums, bit for bit, as in one pass', () => {

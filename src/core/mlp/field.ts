@@ -9,8 +9,9 @@
  * [B, N, H] x [B, H, H] matMul 16 ms for the same product. The zeros cost group-size times the useful work, so a
  * caller may pass smaller groups (one pass each) to bound both the work and the time of each pass.
  */
-import type { MlpLayout } from './network'
+import type { Activation, MlpLayout } from './network'
 import * as tf from '@tensorflow/tfjs-core'
+import { mlpLayout } from './network'
 
 export interface MlpField {
   /**
@@ -101,4 +102,29 @@ export function createMlpField(layout: MlpLayout, runs: number, points: Float64A
     return out
   }
   return { evaluate, dispose: () => grid.dispose() }
+}
+
+/** Backend and hidden activation pairs whose fused matMul has run once. */
+const warmed = new Set<string>()
+
+/**
+ * The field pass's kernels, called once on four points: tfjs's first fused matMul on a backend costs 12-25 ms in
+ * Chromium here (wasm) whatever its size, the next ones 1-3 ms. One step per activation, each a short task, done
+ * before the demo's slide is shown so that its first frame is not the long one.
+ */
+export function fieldWarmUp(activations: readonly Activation[] = ['tanh', 'relu']): Array<() => Promise<void>> {
+  return activations.filter(activation => !warmed.has(`${tf.getBackend()}/${activation}`)).map(activation => async () => {
+    const key = `${tf.getBackend()}/${activation}`
+    if (warmed.has(key))
+      return
+    const layout = mlpLayout({ inputs: 2, hidden: [16, 16], activation })
+    const field = createMlpField(layout, 1, new Float64Array(2 * 100 * 100))
+    try {
+      await field.evaluate(new Float64Array(layout.size))
+    }
+    finally {
+      field.dispose()
+    }
+    warmed.add(key)
+  })
 }
