@@ -86,11 +86,11 @@ export function createRunControl<M extends string = string, T extends string = s
 
   function hooksFor(mine: number): RunHooks {
     return {
-      async checkpoint(snapshot) {
+      async checkpoint(snapshot, asked) {
         if (mine !== generation)
           throw new RunStopped()
         position++
-        if (mayRun() && now() - sliceStart < budget())
+        if (mayRun() && now() - sliceStart < budget() && !asked?.draw)
           return
         options.onSnapshot(snapshot(), position)
         if (stepping && now() - sliceStart >= budget()) {

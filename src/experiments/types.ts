@@ -39,7 +39,12 @@ export interface Progress<M extends string = string, T extends string = string> 
  * `RunStopped`, and the experiment's `finally` frees its tensors). Node callers pass nothing.
  */
 export interface RunHooks<M extends string = string, T extends string = string> {
-  checkpoint?: (snapshot: () => Progress<M, T>) => void | Promise<void>
+  /**
+   * Between two pieces of work: the run may yield to the page here (a slide draws the snapshot). `draw: true` asks
+   * to end the slice at this checkpoint whatever budget is left, for a snapshot costly to draw, so that its drawing
+   * does not share a task with the next piece of work. Checkpoints are counted alike either way.
+   */
+  checkpoint?: (snapshot: () => Progress<M, T>, options?: { draw?: boolean }) => void | Promise<void>
 }
 
 /** Thrown by a checkpoint to end a run early (the slide was reset or unmounted). */

@@ -251,10 +251,17 @@ describe('regularization-paths (lasso by ISTA, ridge by GD)', () => {
   it('reports the coefficients against lambda as it trains, and stops cleanly', async () => {
     const snapshots = await checkHooks(regularizationPathsExperiment, { steps: 60, count: 10 })
     interface Paths { lambdas: number[], step: number, lasso: number[][], lassoZeros: number[], lassoExact: number[][], lassoExactZeros: number[] }
-    const first = snapshots[0].extra as unknown as Paths
+    // Set-up checkpoints (the exact paths being computed) carry no view yet.
+    const first = snapshots.find(s => s.extra)!.extra as unknown as Paths
     const last = snapshots.at(-1)!.extra as unknown as Paths
-    expect(first.lasso).toHaveLength(20)
-    expect(first.lasso[0]).toHaveLength(10)
+    // Step 0 shows the exact paths alone (every trained coefficient is still 0); the trained ones come at the first
+    // read-back, 20 features by 10 lambdas.
+    expect(first.step).toBe(0)
+    expect(first.lasso).toEqual([])
+    expect(first.lassoExact).toHaveLength(20)
+    const trained = snapshots.map(s => s.extra as unknown as Paths | undefined).find(p => p && p.step > 0)!
+    expect(trained.lasso).toHaveLength(20)
+    expect(trained.lasso[0]).toHaveLength(10)
     expect(last.step).toBe(60)
     // The exact path is there from the start; the largest lambda (2 lambda_max) is all zeros at once.
     expect(first.lassoExactZeros.at(-1)).toBe(20)

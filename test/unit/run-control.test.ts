@@ -72,6 +72,28 @@ describe('the run control', () => {
     expect(run.state.done).toBe(100)
   })
 
+  it('ends the slice at a checkpoint that asks to draw, whatever budget is left', async () => {
+    const h = harness(8)
+    h.control.setAllowed(true)
+    const hooks = h.control.begin()
+    let done = 0
+    const run = (async () => {
+      for (let i = 1; i <= 6; i++) {
+        h.advance(1)
+        done = i
+        await hooks.checkpoint?.(() => ({ done: i, total: 6, runs: [] }), { draw: i === 3 })
+      }
+    })()
+    await h.flush()
+    await h.frame()
+    // 1 ms per step leaves budget after step 3, but step 3's snapshot is drawn before step 4 starts.
+    expect(done).toBe(3)
+    expect(h.snapshots.at(-1)!.done).toBe(3)
+    await h.frame()
+    expect(done).toBe(6)
+    await run
+  })
+
   it('trains nothing until allowed, and nothing while paused', async () => {
     const h = harness()
     const run = fakeRun(h.control.begin(), 50, 1, h.advance)
