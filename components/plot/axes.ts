@@ -23,3 +23,25 @@ export function ticksOf(scale: { ticks: (count: number) => number[], (v: number)
   const values = log ? logTicks(scale.ticks(count)) : scale.ticks(count)
   return values.map(v => ({ v, at: scale(v), text: format(v) }))
 }
+
+/**
+ * Smallest and largest drawable value (finite, and positive on a log axis) of coordinate `axis` over every point,
+ * or undefined when there is none. Loops, not Math.min(...values): a series of 20 000 steps would be spread onto the
+ * stack every frame (and past about 100 000 values it overflows it).
+ */
+export function extentOf(series: ReadonlyArray<{ points: ReadonlyArray<readonly [number, number]> }>, axis: 0 | 1, log: boolean, extra: readonly number[] = []): [number, number] | undefined {
+  let lo = Infinity
+  let hi = -Infinity
+  const take = (v: number) => {
+    if (Number.isFinite(v) && (!log || v > 0)) {
+      lo = Math.min(lo, v)
+      hi = Math.max(hi, v)
+    }
+  }
+  for (const s of series) {
+    for (const p of s.points)
+      take(p[axis])
+  }
+  extra.forEach(take)
+  return lo > hi ? undefined : [lo, hi]
+}
