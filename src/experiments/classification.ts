@@ -340,9 +340,19 @@ export const classificationExperiment = defineExperiment({
     const eta = lr / smoothness
 
     // Closed forms first (Newton minima, the max-margin direction): a slide draws them from the first frame on.
-    const hat = kind === 'separable' ? maxMarginVector(data.x, data.labels) : undefined
+    // Each is a slice of its own: at n = 2000 the max-margin sweeps and the Newton steps are 10-20 ms apiece.
     const theory = { eta, smoothness }
-    const closedForms = lambdas.map((l): ClassificationClosedForms => {
+    const runLabel = (l: number) => l === 0 ? 'no decay' : `${lambdaLabel(l)}${decayBias ? ', bias decayed' : ''}`
+    const settingUp = () => ({ done: 0, total: steps, runs: lambdas.map(l => ({ label: runLabel(l), series: {} })), theory })
+    await hooks?.checkpoint?.(settingUp)
+    const hat = kind === 'separable' ? maxMarginVector(data.x, data.labels) : undefined
+    await hooks?.checkpoint?.(settingUp)
+    const closedForms: ClassificationClosedForms[] = []
+    for (const l of lambdas) {
+      closedForms.push(closedFormsAt(l))
+      await hooks?.checkpoint?.(settingUp)
+    }
+    function closedFormsAt(l: number): ClassificationClosedForms {
       // Without decay a finite minimiser exists only for non-separable data; Newton says so by failing.
       const optimum = l === 0 && kind === 'separable' ? undefined : penalisedLogisticNewton(data.x, data.labels, l, decayBias)
       if (!optimum)
@@ -356,7 +366,7 @@ export const classificationExperiment = defineExperiment({
         optimumMaxProbability: summary.maxProbability,
         optimumOneMinusMaxProbability: summary.oneMinusMax,
       }
-    })
+    }
     const ratio = (a?: number, b?: number) => (a ?? Number.NaN) / (b ?? Number.NaN)
     const shrink = [ratio(closedForms[1].optimumW1, closedForms[0].optimumW1), ratio(closedForms[1].optimumW2, closedForms[0].optimumW2)]
     if (shrink.every(Number.isFinite)) {
@@ -371,7 +381,6 @@ export const classificationExperiment = defineExperiment({
       closedForms[0].asymptoticNormIncrement = Math.LN10 * Math.hypot(hat[0], hat[1])
     }
 
-    const runLabel = (l: number) => l === 0 ? 'no decay' : `${lambdaLabel(l)}${decayBias ? ', bias decayed' : ''}`
     const series = lambdas.map(() => ({ weightNorm: [] as Series, maxProbability: [] as Series, oneMinusMaxProbability: [] as Series, trainingLoss: [] as Series }))
     const thetas: Float64Array[] = lambdas.map(() => new Float64Array(3))
     let diverged = lambdas.map(() => false)
