@@ -142,7 +142,9 @@ export const regularizationPathsExperiment = defineExperiment({
       ridgeExact.push(ridgeSolution(data.x, n, d, data.y, l))
       await pace(n * d * (d + 1) / 2 + d ** 3 / 6)
     }
-    const zerosAgainstLambda = (ws: Float64Array[]): Series => lambdas.map((l, k) => [l, ws[k].reduce((s, v) => s + (v === 0 ? 1 : 0), 0)])
+    // Exact zeros of each run, and the same against lambda as a series.
+    const exactZeros = (ws: ArrayLike<number>[]) => ws.map(w => Array.from(w).filter(v => v === 0).length)
+    const zerosAgainstLambda = (ws: Float64Array[]): Series => exactZeros(ws).map((zeros, k) => [lambdas[k], zeros])
     const paths = (ws: Float64Array[]): Partial<Record<Metric, Series>> => {
       const out: Partial<Record<Metric, Series>> = {}
       for (let j = 0; j < d; j++)
@@ -152,7 +154,6 @@ export const regularizationPathsExperiment = defineExperiment({
     }
     // Coefficient j against lambda: [j][k] (what a slide draws, one line per feature).
     const byFeature = (ws: ArrayLike<number>[]) => Array.from({ length: d }, (_, j) => ws.map(w => w[j]))
-    const exactZeros = (ws: ArrayLike<number>[]) => ws.map(w => Array.from(w).filter(v => v === 0).length)
     const current: { step: number, lasso: Float64Array[], ridge: Float64Array[] } = { step: 0, lasso: lambdas.map(() => new Float64Array(d)), ridge: lambdas.map(() => new Float64Array(d)) }
     // Convergence against training steps: the largest |w - exact| over the grid at each read-back.
     const distance = { lasso: [] as Series, ridge: [] as Series }
@@ -188,7 +189,8 @@ export const regularizationPathsExperiment = defineExperiment({
     let shown = { runs: shownRuns(), extra: views() }
     // The exact paths are drawn (a slice of their own: 2 x 50 paths of 100 lambdas at the costly corner) before the
     // trainers are built; the trained paths come with the first read-back (at step 0 they are all 0).
-    await hooks?.checkpoint?.(() => ({ done: 0, total: steps, runs: shown.runs, theory: { lambdaMax }, extra: shown.extra }))
+    const snapshotAt = (done: number) => () => ({ done, total: steps, runs: shown.runs, theory: { lambdaMax }, extra: shown.extra })
+    await hooks?.checkpoint?.(snapshotAt(0))
     const common = { model: linearRegression(d, { bias: false }), train: data, seed, init: (_: string, rows: number) => new Float64Array(rows) }
     const lasso = createTrainer({ ...common, optimizer: { name: 'ista' }, runs: lambdas.map(l1 => ({ eta, l1 })) })
     const ridge = createTrainer({ ...common, optimizer: { name: 'sgd' }, runs: lambdas.map(lambda => ({ eta, lambda })) })
@@ -206,7 +208,7 @@ export const regularizationPathsExperiment = defineExperiment({
         lasso.step(k)
         ridge.step(k)
         t += k
-        const snapshot = () => ({ done: t, total: steps, runs: shown.runs, theory: { lambdaMax }, extra: shown.extra })
+        const snapshot = snapshotAt(t)
         if (t % READ_EVERY === 0 || t === steps) {
           // A checkpoint between the training and the read-back: at the costly corners each is a good part of a
           // frame, and so is drawing 2 x 50 paths of 100 lambdas; the slice that reads them back draws them.

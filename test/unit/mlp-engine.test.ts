@@ -2,7 +2,7 @@ import type { LabelledPoints } from '../../src/core/mlp/batch'
 import type { MlpOptimizerName } from '../../src/core/mlp/update'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { accumulateEvaluation } from '../../src/core/mlp/backprop'
-import { createMlpBatch } from '../../src/core/mlp/batch'
+import { createMlpBatch, loopsWarmUp } from '../../src/core/mlp/batch'
 import { createMlpField, fieldWarmUp } from '../../src/core/mlp/field'
 import { forwardLogit } from '../../src/core/mlp/network'
 import { createRng } from '../../src/core/random'
@@ -77,6 +77,19 @@ describe('the batched MLP engine', () => {
       batch.epoch()
     expect(batch.diverged).toEqual([false, true])
     expect(Number.isFinite(batch.evaluate(train).loss[0])).toBe(true)
+  })
+})
+
+describe('the warm-up of the training loops', () => {
+  it('runs its steps once per page: afterwards there is nothing left to do', async () => {
+    const steps = loopsWarmUp()
+    expect(steps.length).toBe(20)
+    for (const step of steps)
+      await step()
+    expect(loopsWarmUp()).toEqual([])
+    // Steps handed out before it finished do nothing afterwards.
+    await steps[0]()
+    expect(loopsWarmUp()).toEqual([])
   })
 })
 

@@ -168,7 +168,8 @@ export function createMlpBatch(config: MlpBatchConfig): MlpBatch {
 
 /** Warm-up steps still to run in this page (the loops stay compiled once they are). */
 let warmSteps = 20
-let warmBatches: MlpBatch[] | undefined
+/** The warm-up's training set and networks, made by its first step and dropped after its last. */
+let warm: { train: LabelledPoints, batches: MlpBatch[] } | undefined
 
 /**
  * Short steps that run the training and evaluation loops on six [2,12,12,1] networks of each activation until the
@@ -180,12 +181,15 @@ export function loopsWarmUp(): Array<() => Promise<void>> {
   return Array.from({ length: warmSteps }, () => async () => {
     if (warmSteps === 0)
       return
-    const train = planarPoints('moons', 50, 1)
-    warmBatches ??= activations.map(activation => createMlpBatch({ shape: { inputs: 2, hidden: [12, 12], activation }, runs: Array.from({ length: 6 }, (_, i) => ({ eta: 0.01, lambda: i / 10 })), optimizer: { name: 'adamw' }, batchSize: 10, train, seed: 1 }))
-    const batch = warmBatches[warmSteps % 2]
+    if (!warm) {
+      const train = planarPoints('moons', 50, 1)
+      warm = { train, batches: activations.map(activation => createMlpBatch({ shape: { inputs: 2, hidden: [12, 12], activation }, runs: Array.from({ length: 6 }, (_, i) => ({ eta: 0.01, lambda: i / 10 })), optimizer: { name: 'adamw' }, batchSize: 10, train, seed: 1 })) }
+    }
+    const { train, batches } = warm
+    const batch = batches[warmSteps % 2]
     batch.advance(4)
     accumulateEvaluation(batch.layout, batch.params, 0, train.x, train.y, 0, train.n, new Float64Array(batch.layout.units), { loss: 0, correct: 0 })
     if (--warmSteps === 0)
-      warmBatches = undefined
+      warm = undefined
   })
 }

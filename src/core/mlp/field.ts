@@ -108,8 +108,9 @@ export function createMlpField(layout: MlpLayout, runs: number, points: Float64A
 const warmed = new Set<string>()
 
 /**
- * The field pass's kernels, called once on four points: tfjs's first fused matMul on a backend costs 12-25 ms in
- * Chromium here (wasm) whatever its size, the next ones 1-3 ms. One step per activation, each a short task, done
+ * The field pass's kernels, called once per activation on a 100 x 100 grid of [2,16,16,1]: tfjs's first fused matMul
+ * on a backend costs 12-25 ms in Chromium here (wasm) whatever its size, the next ones 1-3 ms, and a grid of the
+ * live size grows the wasm heap now rather than in the run's first pass. One step per activation (4-37 ms each), done
  * before the demo's slide is shown so that its first frame is not the long one.
  */
 export function fieldWarmUp(activations: readonly Activation[] = ['tanh', 'relu']): Array<() => Promise<void>> {
