@@ -199,8 +199,11 @@ describe('the student site under a sub-path', () => {
     await second.close()
 
     // Every tab closed: the next visit gets the new build, and the cache holds only the new build's files.
+    // Each try is a fresh document: a second goto to the same address is only a hash change, so a tab that the old
+    // worker still controlled (the closed tabs had not been released yet) would keep it, and the new one would wait.
     const third = await context.newPage()
     await expect.poll(async () => {
+      await third.goto('about:blank')
       await third.goto(`${host.url}/#/1`)
       return source(third)
     }, { timeout: 30_000 }).toContain('build 2')
