@@ -50,10 +50,11 @@ async function measureRun(experiment: Experiment, config: Record<string, ParamVa
       slices.push(performance.now() - resumed)
       last = p
     },
-    nextFrame: () => new Promise(resolve => requestAnimationFrame(() => {
+    // As the slides' run control resumes: after the frame is drawn, in a task of its own.
+    nextFrame: () => new Promise(resolve => requestAnimationFrame(() => setTimeout(() => {
       resumed = performance.now()
       resolve()
-    })),
+    }, 0))),
   })
   control.setAllowed(true)
   const start = performance.now()
