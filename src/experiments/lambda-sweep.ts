@@ -169,11 +169,12 @@ export const lambdaSweepExperiment = defineExperiment({
     })
     try {
       const w0 = column(await trainer.parameter('w'), d, count, 0)
+      // The trainer's set-up and first read-back, then the projection, then the closed forms: three slices (the
+      // first two were one task of 60 ms at the costliest corner in Chromium here).
+      await hooks?.checkpoint?.(() => snapshot(0))
       // The centred rows sum to zero: the first n - 1 of them span the same space and are independent (n - 1 <= d).
       const outside0 = nTrain - 1 < d ? outsideRowSpan(centred.x, nTrain - 1, d, w0) : new Float64Array(d)
       outsideNorm = norm2(outside0)
-      // The projection (and before it the first read-back) is a slice of its own: with the closed forms' first
-      // Gram matrix after it, the two made one task of 58 ms at d = 200 in Chromium here.
       await hooks?.checkpoint?.(() => snapshot(0))
       // The closed forms need the data and w0 only: computed after the first read-back (so the slide shows the
       // starting losses at once) and before the first step, one lambda per chunk.

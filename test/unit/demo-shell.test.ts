@@ -50,6 +50,8 @@ afterEach(async () => {
   current?.wrapper.unmount()
   current = undefined
   await flushPromises()
+  // An unmounted demo's run stops at its next checkpoint, after the next frame: the next test counts tensors after it.
+  await new Promise(resolve => setTimeout(resolve, 100))
 })
 
 describe('a demo on a slide', () => {
@@ -218,7 +220,7 @@ describe('a demo on a slide', () => {
     const before = tf.memory().numTensors
     current = mountDemo({ mode: 'live' })
     await until(() => current!.step() > 4, 'training to start')
-    expect(tf.memory().numTensors).toBeGreaterThan(before)
+    expect(tf.memory().numTensors, `state ${current.state()} step ${current.step()}`).toBeGreaterThan(before)
     current.wrapper.unmount()
     current = undefined
     await new Promise(resolve => setTimeout(resolve, 300))
