@@ -12,6 +12,7 @@ import { linearRegression } from '../core/models'
 import { normalMatrix } from '../core/random'
 import { createTrainer } from '../core/trainer'
 import { defineExperiment, seedParam } from './declare'
+import { createPacer, rowGramPaced } from './pacing'
 import { centre, column, curvatureRange, halfMse, logSpace, norm2, outsideRowSpan, requireStableEta, shift } from './regression-common'
 
 /** A run's remaining init part must add less than this fraction to the test loss for its ridge check to apply. */
@@ -169,11 +170,13 @@ export const lambdaSweepExperiment = defineExperiment({
     })
     try {
       const w0 = column(await trainer.parameter('w'), d, count, 0)
-      // The trainer's set-up and first read-back, then the projection, then the closed forms: three slices (the
-      // first two were one task of 60 ms at the costliest corner in Chromium here).
+      // The trainer's set-up and first read-back, then the projection (its Gram matrix paced by rows), then the closed
+      // forms: slices of their own (the first two were one task of 60 ms at the costliest corner in Chromium here).
       await hooks?.checkpoint?.(() => snapshot(0))
       // The centred rows sum to zero: the first n - 1 of them span the same space and are independent (n - 1 <= d).
-      const outside0 = nTrain - 1 < d ? outsideRowSpan(centred.x, nTrain - 1, d, w0) : new Float64Array(d)
+      const checkpoint = hooks?.checkpoint
+      const pace = createPacer(checkpoint && (() => checkpoint(() => snapshot(0))))
+      const outside0 = nTrain - 1 < d ? outsideRowSpan(centred.x, nTrain - 1, d, w0, await rowGramPaced(centred.x, nTrain - 1, d, pace)) : new Float64Array(d)
       outsideNorm = norm2(outside0)
       await hooks?.checkpoint?.(() => snapshot(0))
       // The closed forms need the data and w0 only: computed after the first read-back (so the slide shows the

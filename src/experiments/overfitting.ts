@@ -11,8 +11,8 @@ import { linearRegression } from '../core/models'
 import { normalMatrix } from '../core/random'
 import { createTrainer } from '../core/trainer'
 import { defineExperiment, seedParam } from './declare'
-import { createPacer, gramPaced, solveSpdPaced } from './pacing'
-import { centre, column, halfMse, norm2, outsideRowSpan, rowGram } from './regression-common'
+import { createPacer, gramPaced, rowGramPaced, solveSpdPaced } from './pacing'
+import { centre, column, halfMse, norm2, outsideRowSpan } from './regression-common'
 
 type D2lData = ReturnType<typeof d2lRegression>
 
@@ -70,25 +70,26 @@ async function overfittingTheory(
   w0: Float64Array,
   options: { lambda: number, eta: number, epochs: number, stepsPerEpoch: number },
   pace: Pace,
-): Promise<{ theory: Record<Theory, number>, curves: Record<Measured | 'normOutsideSpan', Series> }> {
+): Promise<{ theory: Record<Theory, number>, curves: Record<Measured | 'normOutsideSpan', Series>, xxT: Float64Array }> {
   const { lambda, eta, epochs, stepsPerEpoch } = options
   const { train, test } = data
   const { n: nTrain, d } = train
   const steps = epochs * stepsPerEpoch
   // SGD's gradient for w is a combination of training inputs, and the decay shrinks everything: the part of w
   // outside the span of the training inputs is multiplied by exactly (1 - eta lambda) per step.
-  const outside = outsideRowSpan(train.x, nTrain, d, w0)
+  const xxT = await rowGramPaced(train.x, nTrain, d, pace)
+  const outside = outsideRowSpan(train.x, nTrain, d, w0, xxT)
   const outside0 = norm2(outside)
-  await pace(nTrain * nTrain * d)
+  await pace(2 * nTrain * d)
   // Without decay SGD converges to the interpolant nearest (w0, b0 = 0): u0 + A^T (A A^T)^{-1} (y - A u0), A = [X, 1].
-  const kernel = rowGram(train.x, nTrain, d).map(v => v + 1)
+  const kernel = xxT.map(v => v + 1)
   const residual = Float64Array.from(train.y, (yi, i) => yi - w0.reduce((s, wj, j) => s + wj * train.x[i * d + j], 0))
   const z = solveSpd(kernel, residual)
   const wInterp = Float64Array.from(w0)
   const zt = transposeTimes(train.x, nTrain, d, z)
   wInterp.forEach((_, j) => (wInterp[j] += zt[j]))
   const bInterp = z.reduce((s, v) => s + v, 0)
-  await pace(nTrain * nTrain * d)
+  await pace(3 * nTrain * d)
   const ridge = await ridgeWithBias(train, lambda, pace)
   const theory: Record<Theory, number> = {
     normOutsideNoDecay: outside0,
@@ -119,7 +120,7 @@ async function overfittingTheory(
     weightNorm: epochsAxis.map(e => [e, Math.hypot(norm2(ridge.w), shrink(e) * outside0)] as [number, number]),
     normOutsideSpan: epochsAxis.map(e => [e, shrink(e) * outside0] as [number, number]),
   }
-  return { theory, curves }
+  return { theory, curves, xxT }
 }
 
 export const overfittingExperiment = defineExperiment({
@@ -167,6 +168,8 @@ export const overfittingExperiment = defineExperiment({
     const series = lambdas.map((): Record<Measured, Series> => ({ trainLoss: [], testLoss: [], weightNorm: [] }))
     // Unknown until the set-up's closed forms are done.
     let theory: Record<Theory, number> | undefined
+    // X X^T of the training inputs, from the set-up: the end measures each run's part outside their span with it.
+    let xxT: Float64Array | undefined
     let curves: Record<Measured | 'normOutsideSpan', Series> | undefined
     let diverged: boolean[] = []
     const progress = (done: number) => ({
@@ -202,7 +205,7 @@ export const overfittingExperiment = defineExperiment({
     try {
       const w0 = column(await trainer.parameter('w'), d, 2, 0)
       // Known before the first step: a slide draws the theory lines at once.
-      ;({ theory, curves } = await overfittingTheory(data, w0, { lambda, eta, epochs, stepsPerEpoch }, pace))
+      ;({ theory, curves, xxT } = await overfittingTheory(data, w0, { lambda, eta, epochs, stepsPerEpoch }, pace))
       for (let epoch = 0; epoch <= epochs; epoch++) {
         // An epoch of many minibatches (up to 100) is split into chunks of a few milliseconds.
         const steps = epoch > 0 ? stepsPerEpoch : 0
@@ -243,7 +246,7 @@ export const overfittingExperiment = defineExperiment({
           testLoss: last('testLoss'),
           weightNorm: last('weightNorm'),
           bias: bEnd[r],
-          normOutsideSpan: norm2(outsideRowSpan(train.x, nTrain, d, w)),
+          normOutsideSpan: norm2(outsideRowSpan(train.x, nTrain, d, w, xxT)),
         },
         diverged: diverged[r] ?? false,
       }

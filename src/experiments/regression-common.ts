@@ -73,26 +73,33 @@ export function shift(set: RegressionSet, xMean: Float64Array, yMean: number): R
 /** X X^T for X with n rows and d columns (the n x n kernel matrix). */
 export function rowGram(x: Float64Array, n: number, d: number): Float64Array {
   const out = new Float64Array(n * n)
-  for (let i = 0; i < n; i++) {
-    for (let k = i; k < n; k++) {
-      let sum = 0
-      for (let j = 0; j < d; j++)
-        sum += x[i * d + j] * x[k * d + j]
-      out[i * n + k] = sum
-      out[k * n + i] = sum
-    }
-  }
+  for (let i = 0; i < n; i++)
+    rowGramRow(out, x, n, d, i)
   return out
 }
 
-/** The part of w orthogonal to the span of the rows of X: w - X^T (X X^T)^{-1} X w (rows linearly independent). */
-export function outsideRowSpan(x: Float64Array, n: number, d: number, w: ArrayLike<number>): Float64Array {
+/** Row i of X X^T (and its mirror in column i), from the diagonal on: one step of `rowGram`, for callers that pace it. */
+export function rowGramRow(out: Float64Array, x: Float64Array, n: number, d: number, i: number): void {
+  for (let k = i; k < n; k++) {
+    let sum = 0
+    for (let j = 0; j < d; j++)
+      sum += x[i * d + j] * x[k * d + j]
+    out[i * n + k] = sum
+    out[k * n + i] = sum
+  }
+}
+
+/**
+ * The part of w orthogonal to the span of the rows of X: w - X^T (X X^T)^{-1} X w (rows linearly independent).
+ * `xxT` is X X^T when the caller has it (`rowGramPaced`).
+ */
+export function outsideRowSpan(x: Float64Array, n: number, d: number, w: ArrayLike<number>, xxT?: Float64Array): Float64Array {
   const xw = new Float64Array(n)
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++)
       xw[i] += x[i * d + j] * w[j]
   }
-  const z = solveSpd(rowGram(x, n, d), xw)
+  const z = solveSpd(xxT ?? rowGram(x, n, d), xw)
   const out = Float64Array.from(w)
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { gram, solveSpd, transposeTimes } from '../../src/core/linalg'
-import { createPacer, gramPaced, solveSpdPaced } from '../../src/experiments/pacing'
+import { createPacer, gramPaced, rowGramPaced, solveSpdPaced } from '../../src/experiments/pacing'
+import { outsideRowSpan, rowGram } from '../../src/experiments/regression-common'
 
 describe('float64 linear algebra', () => {
   it('forms A^T A and A^T y', () => {
@@ -41,5 +42,24 @@ describe('paced set-up (src/experiments/pacing.ts)', () => {
     const units = rows * cols * (cols + 1) / 2 + Array.from({ length: cols }, (_, i) => i * (i + 1) / 2).reduce((x, y) => x + y)
     expect(checkpoints).toBeGreaterThan(units / 2000 / 2)
     expect(checkpoints).toBeLessThanOrEqual(units / 2000)
+  })
+
+  it('gives the same bits as rowGram, paced by rows, and outsideRowSpan the same with it', async () => {
+    const rows = 12
+    const cols = 50
+    // Independent rows: a hash of k, not a smooth function of it.
+    const x = Float64Array.from({ length: rows * cols }, (_, k) => (Math.sin(12.9898 * k + 1) * 43758.5453) % 1)
+    let checkpoints = 0
+    const pace = createPacer(() => {
+      checkpoints++
+    }, 500)
+    const xxT = await rowGramPaced(x, rows, cols, pace)
+    expect(xxT).toEqual(rowGram(x, rows, cols))
+    // cols * (rows - i) units per row: at most one checkpoint per 500, and some.
+    const units = cols * rows * (rows + 1) / 2
+    expect(checkpoints).toBeGreaterThan(units / 500 / 2)
+    expect(checkpoints).toBeLessThanOrEqual(units / 500)
+    const w = Float64Array.from({ length: cols }, (_, k) => 1 / (k + 1))
+    expect(outsideRowSpan(x, rows, cols, w, xxT)).toEqual(outsideRowSpan(x, rows, cols, w))
   })
 })
