@@ -1,5 +1,5 @@
 // `npm run test:longtask`: every demo at the worst corner of its bounds, watched for tasks over 50 ms in headless
-// Chromium (test/e2e/longtask.test.ts). Not part of `npm test` yet (see the README).
+// Chromium (test/e2e/longtask.test.ts), alone; `npm test` runs it in its reliability stage.
 import { spawnSync } from 'node:child_process'
 import { resolve } from 'node:path'
 import process from 'node:process'
