@@ -5,7 +5,7 @@
 import type { Experiment } from '../experiments/declare'
 import type { ParamValue, Progress } from '../experiments/types'
 import { describeBackend, initBackend, resetBackendChoice } from '../core/backend'
-import { createRunControl } from '../core/run-control'
+import { createRunControl, defaultNextFrame } from '../core/run-control'
 import { resolveConfig, worstCorner } from '../experiments/declare'
 import { experiments } from '../experiments/registry'
 import { RunStopped } from '../experiments/types'
@@ -50,11 +50,10 @@ async function measureRun(experiment: Experiment, config: Record<string, ParamVa
       slices.push(performance.now() - resumed)
       last = p
     },
-    // As the slides' run control resumes: after the frame is drawn, in a task of its own.
-    nextFrame: () => new Promise(resolve => requestAnimationFrame(() => setTimeout(() => {
+    // As the slides' run control resumes (after the frame is drawn, in a task of its own), noting when.
+    nextFrame: () => defaultNextFrame().then(() => {
       resumed = performance.now()
-      resolve()
-    }, 0))),
+    }),
   })
   control.setAllowed(true)
   const start = performance.now()

@@ -46,7 +46,7 @@ export interface RunControl<M extends string = string, T extends string = string
  * slice, the view's update and the browser's style, layout and paint of it were one task: 30-40 ms at the costliest
  * corners here, over the 50 ms of a long task as soon as the machine is a little busier. Split, each is about half.
  */
-function defaultNextFrame(): Promise<void> {
+export function defaultNextFrame(): Promise<void> {
   return new Promise((resolve) => {
     if (typeof requestAnimationFrame === 'function')
       requestAnimationFrame(() => setTimeout(resolve, 0))

@@ -15,6 +15,14 @@ import { createPacer, gramPaced, rowGramPaced, solveSpdPaced } from './pacing'
 import { centre, column, halfMse, norm2, outsideRowSpan } from './regression-common'
 
 type D2lData = ReturnType<typeof d2lRegression>
+type Theory = 'normOutsideNoDecay' | 'normOutside' | 'interpolantTestLoss' | 'ridgeTrainLoss' | 'ridgeTestLoss' | 'noiseFloor' | 'interpolantNorm' | 'ridgeNorm'
+/** What each run records against epochs (the theory curves use the same ids). */
+type Measured = 'trainLoss' | 'testLoss' | 'weightNorm'
+
+// Most minibatch steps between two checkpoints: 20 take 6-8 ms on tfjs-wasm here (50 took 15-20 ms, and with the
+// frame drawn after them made tasks over 50 ms on a busier machine). An epoch at batch size 1 and 100 examples is
+// 100 steps, five chunks.
+const STEPS_PER_CHUNK = 20
 
 /**
  * The last data set drawn, by its parameters (read only): a new run of the same data (Reset, another lambda or eta)
@@ -27,14 +35,6 @@ function dataFor(options: { seed: number, nTrain: number, nTest: number, d: numb
     lastData = { key, data: d2lRegression(options) }
   return lastData.data
 }
-type Theory = 'normOutsideNoDecay' | 'normOutside' | 'interpolantTestLoss' | 'ridgeTrainLoss' | 'ridgeTestLoss' | 'noiseFloor' | 'interpolantNorm' | 'ridgeNorm'
-/** What each run records against epochs (the theory curves use the same ids). */
-type Measured = 'trainLoss' | 'testLoss' | 'weightNorm'
-
-// Most minibatch steps between two checkpoints: 20 take 6-8 ms on tfjs-wasm here (50 took 15-20 ms, and with the
-// frame drawn after them made tasks over 50 ms on a busier machine). An epoch at batch size 1 and 100 examples is
-// 100 steps, five chunks.
-const STEPS_PER_CHUNK = 20
 
 type Pace = (units: number) => Promise<void> | undefined
 
