@@ -143,8 +143,21 @@ describe('the student site under a sub-path', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true })
     const { page, problems } = await watchedPage(context)
     const url = `${server.url}/?backend=wasm`
+    // The worker's install fetches the whole site: it must not be asked for before the title slide is drawn.
+    await context.addInitScript(`(() => {
+      const container = navigator.serviceWorker
+      const register = container.register.bind(container)
+      container.register = (...args) => {
+        window.__registered = {
+          painted: performance.getEntriesByName('first-contentful-paint').length > 0,
+          title: !!document.querySelector('[data-slidev-no="1"] .slidev-layout h1'),
+        }
+        return register(...args)
+      }
+    })()`)
     await startDeck(page, url)
     await waitForOfflineCopy(page)
+    expect(await page.evaluate('window.__registered')).toEqual({ painted: true, title: true })
     const cached = await cachedUrls(page)
     for (const file of ['tfjs-backend-wasm-simd', 'tfjs-backend-wasm-[^t]', 'nunito-sans.*\\.woff2', 'KaTeX_Main', 'figures/', 'norms-and-weight-decay\\.pdf'])
       expect(cached.some(u => new RegExp(file).test(u)), file).toBe(true)
