@@ -119,6 +119,7 @@ const outputs: OutputSpecs<Metric, never> = {
 export const adamVsAdamwExperiment = defineExperiment({
   id: 'adam-vs-adamw',
   description: 'SGD + L2, Adam + L2 and AdamW on features whose gradient scales span 100x: SGD and Adam+L2 reach the ridge solution, AdamW does not; Adam+L2 decays the high-gradient weights least',
+  purpose: 'Features whose gradients differ a hundredfold: SGD and Adam with an L2 penalty end at the ridge solution, AdamW (decoupled decay) does not. Try: another λ, another scale ratio.',
   params: {
     d: { kind: 'integer', default: 4, min: 2, max: maxFeatures, label: 'features d', meaning: 'number of features (and weights), their scales geometric between 1/√ratio and √ratio', cost: 'max' },
     n: { kind: 'integer', default: 200, min: 1, max: 1000, label: 'n', meaning: 'training points (full batch)', cost: 'max' },

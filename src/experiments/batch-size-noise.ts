@@ -12,6 +12,7 @@ import { defineExperiment, listValues, seedParam } from './declare'
 export const batchSizeNoiseExperiment = defineExperiment({
   id: 'batch-size-noise',
   description: 'Scale-invariant SGD with gradient noise variance 1/b: the equilibrium norm scales like (L/b)^(1/4), the angle stays arccos(1 - eta lambda) for every b',
+  purpose: 'Smaller batches give noisier gradients: the weights\' equilibrium norm grows as the batch shrinks, while the angle per step stays the same. Try: another learning rate.',
   params: {
     // The cost is the number of columns, batch sizes times lambdas: the lists' lengths are bounded, not their values.
     batchSizes: { kind: 'list', default: '8,32,128', min: 1, max: 4096, integer: true, maxLength: 8, label: 'batch sizes b', meaning: 'batch sizes compared; the gradient noise has variance 1/b', cost: 'max' },

@@ -85,6 +85,7 @@ const argminOf = (values: number[]) => values.reduce((best, v, i) => (v < values
 export const biasVarianceExperiment = defineExperiment({
   id: 'bias-variance',
   description: '1-D ridge Monte Carlo (fixed design, 20k noise draws as one GD batch per lambda of a log grid): mean, variance, MSE of w_hat vs lambda; theory: w* s/(s+lambda), MSE(lambda), lambda* = sigma^2/(n w*^2)',
+  purpose: 'Twenty thousand noisy copies of one data set: a larger λ adds bias and removes variance, and the mean squared error is lowest in between. Try: more noise moves the best λ up.',
   params: {
     wStar: { kind: 'number', default: 5, min: 0.1, max: 100, label: 'w*', meaning: 'the true weight: y = w* x + noise' },
     n: { kind: 'integer', default: 20, min: 1, max: 40, label: 'n', meaning: 'points per data set (the design x is drawn once and shared by every data set)', cost: 'max' },

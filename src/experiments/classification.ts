@@ -310,6 +310,7 @@ export interface ClassificationExtra {
 export const classificationExperiment = defineExperiment({
   id: 'classification',
   description: 'Logistic regression on 2-D data, lambda = 0 beside lambda: without decay ||w|| grows like log t on separable data and confidence -> 1; with decay w converges, max probability < 1',
+  purpose: 'Logistic regression on data a line separates: without decay the weights grow for ever and the model becomes certain; with decay they settle and it stays unsure near the boundary. Try: other λ and data.',
   params: {
     kind: { kind: 'choice', default: 'separable', options: classificationKinds, label: 'data', meaning: 'the 2-D data set: separable, overlapping, imbalanced (9:1), or overlapping with x₂ × 100' },
     lambda: { kind: 'number', default: 0.01, min: 1e-4, max: 1, scale: 'log', step: 80, label: 'λ', meaning: 'decay of the second run (the first has none)' },

@@ -118,6 +118,7 @@ export interface DecayStepExtra {
 export const decayStepExperiment = defineExperiment({
   id: 'decay-step',
   description: 'Two weights, one start: SGD with an L2 penalty and SGD with decoupled decay take identical steps (shrink + gradient step); Adam + L2 and AdamW do not',
+  purpose: 'One step, two ways: with plain SGD an L2 penalty and weight decay move the weights the same way; with Adam they do not. Try: switch the optimizer, change λ and the learning rate.',
   params: {
     optimizer: { kind: 'choice', default: 'sgd', options: ['sgd', 'adam-l2'], label: 'optimizer', meaning: 'sgd: SGD + L2 beside SGDW; adam-l2: Adam + L2 beside AdamW' },
     // At most 1.5 with eta at most 0.3: the shrink factor 1 - eta lambda stays above 0.5.

@@ -95,8 +95,13 @@ export interface OutputSpecs<M extends string = string, T extends string = strin
 
 export interface ExperimentDeclaration<P extends ParamSpecs, M extends string, T extends string> {
   id: string
-  /** One line, shown by `npm run experiment -- list`. */
+  /** One line for lecturers and the CLI (`npm run experiment -- list`): the set-up and the theory it checks. */
   description: string
+  /**
+   * One or two sentences for students, shown on the demo view (`#/demos`, `#/demos/<id>`): what the demo shows, in
+   * plain words, and what to try. The description stands in where there is none.
+   */
+  purpose?: string
   params: P
   outputs: OutputSpecs<M, T>
   /** Checks between fields that bounds cannot say (every <= steps, a stable learning rate); throws `field: why`. */
@@ -393,6 +398,7 @@ export function describeExperiment(experiment: Experiment) {
   return {
     id: experiment.id,
     description: experiment.description,
+    purpose: experiment.purpose,
     params: experiment.params,
     outputs: experiment.outputs,
   }

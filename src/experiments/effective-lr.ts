@@ -24,6 +24,7 @@ const rms = (values: number[]) => Math.sqrt(mean(values.map(v => v * v)))
 export const effectiveLrExperiment = defineExperiment({
   id: 'effective-lr',
   description: 'A batch-normalised MLP trained by minibatch SGD without and with decay: ||W1|| only grows without it; with it the angle of W1 per step settles near arccos(1 - eta lambda)',
+  purpose: 'A batch-normalised network ignores the scale of its weights: without decay their norm grows and learning slows down; with decay the norm settles and learning goes on. Try: other η and λ.',
   params: {
     dataset: { kind: 'choice', default: 'circles', options: ['spiral', 'circles'], label: 'data set', meaning: 'two classes: two interleaved spirals or two concentric circles' },
     // Every step reads W1 back and every record scores the whole training set: n, hidden, batchSize and steps

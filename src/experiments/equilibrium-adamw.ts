@@ -19,6 +19,7 @@ const { eta, lambda, ...schedule } = equilibriumParams({
 export const equilibriumAdamwExperiment = defineExperiment({
   id: 'equilibrium-adamw',
   description: 'AdamW on a scale-invariant weight: norm -> sqrt(eta d / (2 lambda)), angle -> sqrt(2 eta lambda (1-b1)/(1+b1))',
+  purpose: 'The same equilibrium under AdamW: the norm and the angle per step settle at values set by η and λ. Try: other η and λ.',
   params: {
     eta,
     lambda,

@@ -17,6 +17,7 @@ const { eta, lambda, ...schedule } = equilibriumParams({
 export const equilibriumMomentumExperiment = defineExperiment({
   id: 'equilibrium-momentum',
   description: 'Heavy-ball SGD (L2 in the gradient) on a scale-invariant weight: angle -> sqrt(2 eta lambda/(1+mu)), norm -> (eta L/(2 lambda (1-mu)))^(1/4)',
+  purpose: 'The same equilibrium with heavy-ball momentum: the angle per step settles at sqrt(2ηλ/(1+μ)). Try: other η and λ.',
   params: {
     eta,
     lambda,

@@ -11,6 +11,7 @@ import { equilibriumMetrics, equilibriumParams, equilibriumScheduleParam, requir
 export const equilibriumSgdExperiment = defineExperiment({
   id: 'equilibrium-sgd',
   description: 'SGD with weight decay on a scale-invariant weight: the angular update settles at arccos(1 - eta lambda)',
+  purpose: 'A weight whose scale does not matter: with decay, its norm and its angle per step settle at values set by η and λ, from any start. Try: other η and λ, a schedule, another optimizer.',
   params: {
     ...equilibriumParams({
       eta: { default: 0.1, min: 0.01, max: 1, meaning: 'learning rate of SGD' },

@@ -27,6 +27,7 @@ const { eta, lambda, ...schedule } = equilibriumParams({
 export const hyperballExperiment = defineExperiment({
   id: 'hyperball',
   description: 'Hyperball (AdamH) against AdamW on a scale-invariant weight: fixed norm, angle set by its step size',
+  purpose: 'Hyperball fixes each weight\'s norm instead of decaying it: the angle per step is set by its step size, with no λ to tune. Compare it with AdamW; try other step sizes.',
   params: {
     eta,
     lambda,

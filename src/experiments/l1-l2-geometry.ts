@@ -143,6 +143,7 @@ type Theory = 'l1W1' | 'l1W2' | 'l1Zeros' | 'l1Radius' | 'l2W1' | 'l2W2' | 'l2Ze
 export const l1L2GeometryExperiment = defineExperiment({
   id: 'l1-l2-geometry',
   description: 'A 2-parameter quadratic penalised by lambda||w||_1 (ISTA) or (lambda/2)||w||^2 (GD), a grid of lambdas as one batch; theory: KKT/coordinate-descent corner solution and (H + lambda I)^{-1} H c',
+  purpose: 'Why the l1 penalty gives exact zeros and l2 does not: the penalised minimum is where the loss first touches the l1 diamond (often at a corner) or the l2 circle. Try: change λ and the loss\'s shape.',
   params: {
     cx: { kind: 'number', default: 2, min: -3, max: 3, label: 'c₁', meaning: 'first coordinate of the loss minimum c (where both runs start)' },
     cy: { kind: 'number', default: 0.5, min: -3, max: 3, label: 'c₂', meaning: 'second coordinate of the loss minimum c' },

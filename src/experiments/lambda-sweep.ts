@@ -81,6 +81,7 @@ function ridgeWithBiasSolver(train: RegressionSet): (lambda: number) => { w: Flo
 export const lambdaSweepExperiment = defineExperiment({
   id: 'lambda-sweep',
   description: 'd2l regression, 64 log-spaced lambdas as one batch of full-batch GD from the d2l init; theory: closed-form ridge losses (bias unpenalised) plus the (1 - eta lambda)^t decay of the init outside the data span',
+  purpose: 'Training and test error for 64 values of λ at once: too little decay overfits, too much underfits, the best λ is in between. Try: fewer training steps, a smaller initial scale.',
   params: {
     lambdaMin: { kind: 'number', default: 1e-3, min: 1e-6, max: 100, scale: 'log', label: 'smallest λ', meaning: 'smallest lambda of the log-spaced grid' },
     lambdaMax: { kind: 'number', default: 10, min: 1e-6, max: 100, scale: 'log', label: 'largest λ', meaning: 'largest lambda of the log-spaced grid' },

@@ -172,6 +172,7 @@ const coordinate = { kind: 'number', min: -5, max: 5 } as const
 export const landscapeMomentumExperiment = defineExperiment({
   id: 'landscape-momentum',
   description: 'Heavy ball with coupled L2 on a 2-D quadratic, several lambdas in one batch: ends at the shrunk minimum h/(h+lambda) per eigen-direction, contracts by the largest |root| of z^2 - (1+mu-eta k) z + mu',
+  purpose: 'Momentum on a 2-D bowl with an L2 penalty: momentum changes the path, the penalty moves the end point towards zero. Try: a flatter direction, more momentum, another λ.',
   params: {
     h1: { kind: 'number', default: 1, min: 0.2, max: 2, step: 0.05, label: 'stiff h₁', meaning: 'curvature of the loss along eigen-direction 1' },
     h2: { kind: 'number', default: 0.05, min: 0.01, max: 0.5, scale: 'log', label: 'flat h₂', meaning: 'curvature of the loss along eigen-direction 2' },

@@ -70,6 +70,7 @@ function bfloat16HalfLostAngle(): number {
 export const lowPrecisionExperiment = defineExperiment({
   id: 'low-precision',
   description: 'Heavy-ball SGD with bfloat16 weights on a scale-invariant weight: without decay the norm grows until most updates round away; with decay the angle stays at equilibrium and updates register',
+  purpose: 'Weights kept in bfloat16: without decay the norm grows until most updates are too small to change a stored weight; with decay they keep registering. Try: another λ.',
   params: {
     eta: { kind: 'number', default: 0.01, min: 0.001, max: 0.1, scale: 'log', label: 'η', meaning: 'learning rate of heavy-ball SGD (both runs)' },
     lambda: { kind: 'number', default: 0.05, min: 0.005, max: 0.2, scale: 'log', label: 'λ (second run)', meaning: 'weight decay (L2 in the gradient) of the second run (the first has λ = 0)' },

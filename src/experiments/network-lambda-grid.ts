@@ -117,6 +117,7 @@ export function lambdaGrid(count: number, lambdaMin: number, lambdaMax: number):
 export const networkLambdaGridExperiment = defineExperiment({
   id: 'network-lambda-grid',
   description: 'Small MLPs on noisy 2-D data, one per lambda (0 among them), same start and minibatches: decision fields, train/test loss, test accuracy and ||w|| against epochs',
+  purpose: 'Small neural networks, one per λ, on noisy 2-D data: the decision boundary gets smoother as λ grows, and the test accuracy is best in between. Try: another data set, more noise, click to add points.',
   params: {
     dataset: { kind: 'choice', default: 'moons', options: planarDataSets, label: 'data', meaning: 'the 2-D data set: circle, XOR, two moons or spiral' },
     noise: { kind: 'number', default: 0.15, min: 0, max: 0.4, step: 0.01, label: 'noise', meaning: 'probability that a training label is flipped (test labels stay clean)' },

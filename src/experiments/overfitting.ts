@@ -126,6 +126,7 @@ async function overfittingTheory(
 export const overfittingExperiment = defineExperiment({
   id: 'overfitting',
   description: 'd2l high-dimensional regression (20 examples, 200 features), minibatch SGD with lambda = 0 and lambda = 3; theory: the interpolant nearest w0 and the (1 - eta lambda)^t decay outside the data span',
+  purpose: 'Twenty examples, two hundred features: without decay the model fits the training set exactly and does badly on new data; with decay the test error falls. Try: a smaller or larger λ, more epochs.',
   params: {
     lambda: { kind: 'number', default: 3, min: 0.01, max: 30, step: 120, scale: 'log', label: 'λ of the second run', meaning: 'weight of the penalty (λ/2)‖w‖² of the second run (the first has λ = 0)' },
     eta: { kind: 'number', default: 0.003, min: 1e-4, max: 0.01, scale: 'log', label: 'η', meaning: 'learning rate of minibatch SGD' },

@@ -92,6 +92,7 @@ const outputs: OutputSpecs<Metric, Theory> = {
 export const regularizationPathsExperiment = defineExperiment({
   id: 'regularization-paths',
   description: 'Lasso (ISTA) and ridge (GD) coefficients against lambda, 3 relevant features among 20, all lambdas as one batch; theory: coordinate-descent lasso path, KKT, ridge closed form',
+  purpose: 'Every coefficient as λ grows: the lasso sets them to exactly zero one after another, ridge only shrinks them all. Try: fewer relevant features, more noise.',
   params: {
     n: { kind: 'integer', default: 50, min: 2, max: 200, label: 'examples', meaning: 'training examples', cost: 'max' },
     d: { kind: 'integer', default: 20, min: 1, max: MAX_FEATURES, label: 'features', meaning: 'standardised Gaussian features', cost: 'max' },

@@ -23,6 +23,7 @@ function reluTeacher(seed: number, n: number, d: number, vStar: number, noise: n
 export const reluRescalingExperiment = defineExperiment({
   id: 'relu-rescaling',
   description: 'Full-batch GD on v relu(u.x) without and with decay: v^2 - ||u||^2 is conserved, or shrinks like (1 - eta lambda)^(2t), and the penalty falls to lambda |v| ||u||',
+  purpose: 'A ReLU unit gives the same output when one layer is scaled up and the next down; weight decay picks the balanced scaling, the one with the smallest penalty. Try: another λ.',
   params: {
     d: { kind: 'integer', default: 5, min: 1, max: 20, label: 'd', meaning: 'inputs of the unit (the teacher reads the first)', cost: 'max' },
     n: { kind: 'integer', default: 200, min: 1, max: 500, label: 'training points', meaning: 'points of the training set (x ~ N(0, I))', cost: 'max' },

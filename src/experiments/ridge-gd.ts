@@ -10,6 +10,7 @@ import { defineExperiment, seedParam } from './declare'
 export const ridgeGdExperiment = defineExperiment({
   id: 'ridge-gd',
   description: 'Full-batch gradient descent on a small ridge regression, lambda = 0 beside a chosen lambda; theory: the closed-form minimum',
+  purpose: 'Gradient descent on a penalised loss ends at the ridge solution, closer to zero than the least-squares one. Try: a larger λ.',
   params: {
     lambda: { kind: 'number', default: 0.5, min: 0, max: 2, step: 0.05, label: 'λ of the second run', meaning: 'weight of the penalty (λ/2)‖w‖² of the second run (the first has λ = 0)' },
     // 2/(h_max + λ) is about 0.5 on these data: the range goes on to 5 so that divergence can be shown (the slide reports it).

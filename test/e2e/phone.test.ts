@@ -6,6 +6,7 @@ import type { StaticServer } from './serve'
 import { chromium } from 'playwright-chromium'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumArgs } from '../../scripts/chromium.mjs'
+import { experiments } from '../../src/experiments/registry'
 import { chromiumPath, demoComponents, shotsDir, siteBase, siteDist, sourceSlides } from './deck'
 import { serveStatic } from './serve'
 
@@ -75,7 +76,8 @@ describe('the demo view on a phone', () => {
     expect(entries.sort()).toEqual([...demoIds].sort())
     for (const id of demoIds) {
       const item = page.locator(`[data-demo-entry="${id}"]`)
-      expect((await item.locator('p').textContent())?.length, id).toBeGreaterThan(20)
+      // The students' sentence, not the lecturers' one-line set-up.
+      expect(await item.locator('p').textContent(), id).toBe(experiments.find(e => e.id === id)!.purpose)
       expect(await item.locator('a').first().getAttribute('href')).toBe(`#/demos/${id}`)
       const slide = slides.find(s => s.demos.includes(id))!
       expect(await item.locator('a').nth(1).getAttribute('href')).toBe(`#/${slide.no}`)

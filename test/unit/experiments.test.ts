@@ -24,6 +24,14 @@ describe('the experiment registry', () => {
       expect(e.description).toMatch(/^\S[^\n]{10,}$/)
   })
 
+  it('says to students what each demo shows and what to try, in a line of its own', () => {
+    for (const e of experiments) {
+      expect(e.purpose, e.id).toMatch(/^[A-Z][^\n]{40,240}$/)
+      expect(e.purpose, e.id).toMatch(/Try|try/)
+      expect(e.purpose, e.id).not.toBe(e.description)
+    }
+  })
+
   it('declares every parameter with a kind, a label, a meaning, and every number with finite bounds around its default', () => {
     for (const e of experiments) {
       for (const [name, spec] of Object.entries(e.params)) {

@@ -53,6 +53,7 @@ function leastSquaresMinimum(x: Float64Array, y: Float64Array): number {
 export const scheduleRaceExperiment = defineExperiment({
   id: 'schedule-race',
   description: 'Minibatch SGD on noisy least squares under four learning-rate schedules; theory: the least-squares minimum',
+  purpose: 'The same noisy problem under four learning-rate schedules: the constant rate stops improving early, every decaying schedule keeps going down. Try: a larger batch, a larger peak rate.',
   params: {
     eta: { kind: 'number', default: 0.05, min: 0.005, max: 0.1, scale: 'log', label: 'peak η', meaning: 'learning rate every schedule starts from (after warmup)' },
     batchSize: { kind: 'integer', default: 2, min: 1, max: 50, label: 'batch size', meaning: 'examples per minibatch: the smaller, the noisier a step', cost: 'min' },

@@ -22,6 +22,7 @@ const variants = [
 export const warmupRescueExperiment = defineExperiment({
   id: 'warmup-rescue',
   description: 'Minibatch SGD on a small ReLU network at a large peak learning rate, cosine schedule with and without linear warmup',
+  purpose: 'A large peak learning rate with and without warmup: starting at the full rate diverges, a few steps of warmup save the run. Try: a shorter warmup, a smaller peak rate.',
   params: {
     eta: { kind: 'number', default: 0.5, min: 0.05, max: 1, scale: 'log', label: 'peak η', meaning: 'learning rate both runs reach (the warmup run after its warmup)' },
     warmup: { kind: 'integer', default: 60, min: 1, max: 200, label: 'warmup', unit: 'steps', meaning: 'steps of linear warmup, from η/warmup up to η, of the second run' },
