@@ -140,6 +140,7 @@ function demoWindow(hub: SyncHub, mode: 'live' | 'still' = 'live') {
     lambda: () => lambda,
     state: () => root().attributes('data-state'),
     step: () => Number(root().attributes('data-step')),
+    sync: () => root().attributes('data-sync'),
     metric: () => root().attributes('data-metric'),
     seed: () => (wrapper.find('.demo-seed input').element as HTMLInputElement).value,
     click: async (selector: string) => {
@@ -164,7 +165,7 @@ describe('two windows of one deck', () => {
     hubs.push(hub)
     const w = demoWindow(hub)
     mounted.push(w)
-    describeWindows = () => mounted.map(m => `${m.state()} at ${m.step()}`).join(', ')
+    describeWindows = () => mounted.map(m => `${m.sync()}: ${m.state()} at ${m.step()}`).join(', ')
     return w
   }
 
@@ -226,11 +227,22 @@ describe('two windows of one deck', () => {
     await until(() => leader.step() > 5, 'the leader to train')
     const follower = open(bus, 'q')
     await until(() => follower.step() > 5, 'the follower to train')
-    // The follower never runs ahead of the window that paces the run.
-    for (let i = 0; i < 20; i++) {
-      expect(follower.step()).toBeLessThanOrEqual(leader.step())
+    // The window that follows never runs ahead of the window that paces the run. Roles are read, not assumed from the
+    // opening order: a window that got ahead before it heard the other (the run furthest on leads), or whose leader
+    // stalled for a second on a busy machine, takes the lead by design. An instant in the middle of a hand-over (both
+    // or neither say they lead, for one message's delay) says nothing.
+    let seen = 0
+    for (let i = 0; i < 40 && seen < 20; i++) {
+      const windows = [leader, follower].map(w => ({ sync: w.sync(), step: w.step() }))
+      const pacing = windows.filter(w => w.sync === 'lead')
+      const following = windows.filter(w => w.sync === 'follow')
+      if (pacing.length === 1 && following.length === 1) {
+        expect(following[0].step, describeWindows()).toBeLessThanOrEqual(pacing[0].step)
+        seen++
+      }
       await new Promise(resolve => setTimeout(resolve, 5))
     }
+    expect(seen, 'instants with one window leading and one following').toBeGreaterThanOrEqual(10)
     const posted = bus.posted
     leader.wrapper.unmount()
     mounted.splice(mounted.indexOf(leader), 1)
