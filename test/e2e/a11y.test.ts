@@ -16,6 +16,7 @@ const demoSlides = slides.filter(s => s.demos.length > 0)
 const ridge = slides.find(s => s.demos.includes('ridge-gd'))!
 // A long run (40 000 steps): still running while a test presses its buttons or listens to it for seconds.
 const equilibrium = slides.find(s => s.demos.includes('equilibrium-sgd'))!
+const network = slides.find(s => s.demos.includes('network-lambda-grid'))!
 const shots = shotsDir()
 
 let server: StaticServer
@@ -139,6 +140,29 @@ describe('keyboard', () => {
     await page.keyboard.press('Enter')
     await expect.poll(async () => await demo.getAttribute('data-state') === 'running' && Number(await demo.getAttribute('data-step')) < before + 2000).toBe(true)
     expect(slideNo(page), 'no key moved the deck').toBe(equilibrium.no)
+    expect(errors).toEqual([])
+    await page.context().close()
+  })
+
+  it('adds and removes a training point of the network demo from the keyboard, into the address', async () => {
+    const { page, errors } = await open(network.no)
+    const demo = demoOf(page, network.no)
+    const field = demo.locator('.field-row-stage[tabindex="0"]')
+    await tabTo(page, network.no, '.field-row-stage[tabindex="0"]')
+    expect(await field.evaluate(e => [getComputedStyle(e).outlineStyle, e.matches(':focus-visible')])).toEqual(['solid', true])
+    await page.keyboard.press('ArrowRight')
+    await page.keyboard.press('Shift+ArrowUp')
+    expect(await field.getAttribute('aria-label')).toMatch(/cursor at x₁ = \S+, x₂ = \S+\.$/)
+    await page.screenshot({ path: `${shots}/keyboard-network-cursor.png` })
+    await page.keyboard.press('Enter')
+    // One point of the chosen class (1) at the cursor (a class and two coordinates): a parameter, so in the address.
+    await expect.poll(() => new URL(page.url()).searchParams.get('network-lambda-grid.points')).toMatch(/^1.{2}$/)
+    expect(slideNo(page), 'the slide stays').toBe(network.no)
+    await page.keyboard.press('Delete')
+    await expect.poll(() => new URL(page.url()).searchParams.get('network-lambda-grid.points') ?? '').toBe('')
+    await page.keyboard.press('Escape')
+    expect(await focused(page)).toMatch(/^body\|/)
+    expect(slideNo(page)).toBe(network.no)
     expect(errors).toEqual([])
     await page.context().close()
   })

@@ -115,8 +115,8 @@ describe('the plots\' text alternatives', () => {
     const fields = mount(DecisionFieldRow, {
       props: { box: { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, resolution: 2, titles: ['a', 'b'], fields: [1, 1, 1, 1, 0, 0, 0, 1], train: { x: [0.5, 0.5], y: [1] } },
     })
-    expect(fields.findAll('[role="img"]').map(f => f.attributes('aria-label'))).toEqual([
-      'decision field, a: class 1 on 100 % of the box, 1 training points. Click adds a point, shift-click removes one.',
+    expect(fields.findAll('.field-row-stage').map(f => f.attributes('aria-label'))).toEqual([
+      'decision field, a: class 1 on 100 % of the box, 1 training points. Click adds a point, shift-click removes one; from the keyboard, arrow keys move a cursor, Enter adds a point there, Delete removes the nearest added one; cursor at x₁ = 0.50, x₂ = 0.50.',
       'decision field, b: class 1 on 25 % of the box, 1 training points. Click adds a point, shift-click removes one.',
     ])
   })
