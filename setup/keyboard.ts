@@ -1,5 +1,6 @@
 /**
- * Keys pressed on a demo's control (slider, radio, select, number box, button) belong to that control only.
+ * Keys pressed on a demo's control (slider, radio, select, number box, button, a plot that takes the keyboard) belong
+ * to that control only.
  *
  * Slidev reads its shortcuts (arrows, Space, PageUp/PageDown, letters) from keydown events on `window`, and ignores
  * them only while an input or a button has focus: a key still held when the control lets go of focus (or any key on
@@ -10,7 +11,8 @@
 if (typeof document !== 'undefined') {
   document.addEventListener('keydown', (event) => {
     const target = event.target
-    if (!(target instanceof HTMLElement) || !target.closest('.demo-shell'))
+    // An SVG plot that takes the keyboard (a draggable handle) is an SVGElement, not an HTMLElement.
+    if (!(target instanceof HTMLElement || target instanceof SVGElement) || !target.closest('.demo-shell'))
       return
     if (event.key === 'Escape')
       target.blur()

@@ -17,6 +17,7 @@ const ridge = slides.find(s => s.demos.includes('ridge-gd'))!
 // A long run (40 000 steps): still running while a test presses its buttons or listens to it for seconds.
 const equilibrium = slides.find(s => s.demos.includes('equilibrium-sgd'))!
 const network = slides.find(s => s.demos.includes('network-lambda-grid'))!
+const geometry = slides.find(s => s.demos.includes('l1-l2-geometry'))!
 const shots = shotsDir()
 
 let server: StaticServer
@@ -140,6 +141,27 @@ describe('keyboard', () => {
     await page.keyboard.press('Enter')
     await expect.poll(async () => await demo.getAttribute('data-state') === 'running' && Number(await demo.getAttribute('data-step')) < before + 2000).toBe(true)
     expect(slideNo(page), 'no key moved the deck').toBe(equilibrium.no)
+    expect(errors).toEqual([])
+    await page.context().close()
+  })
+
+  it('moves the geometry demo\'s loss minimum from the keyboard, into the address', async () => {
+    const { page, errors } = await open(geometry.no)
+    const plot = demoOf(page, geometry.no).locator('svg.contour-area[tabindex="0"]')
+    await tabTo(page, geometry.no, 'svg.contour-area[tabindex="0"]')
+    expect(await plot.evaluate(e => [getComputedStyle(e).outlineStyle, e.matches(':focus-visible')])).toEqual(['solid', true])
+    // c starts at (2, 0.5): 0.1 per arrow key, 0.5 with Shift.
+    await page.keyboard.press('ArrowRight')
+    await page.keyboard.press('Shift+ArrowDown')
+    await expect.poll(() => new URL(page.url()).searchParams.get('l1-l2-geometry.cx')).toBe('2.1')
+    await expect.poll(() => new URL(page.url()).searchParams.get('l1-l2-geometry.cy')).toBe('0')
+    // An SVG element, not an HTML one: its keys stay with it all the same (setup/keyboard.ts).
+    expect(slideNo(page), 'the slide stays').toBe(geometry.no)
+    await page.screenshot({ path: `${shots}/keyboard-geometry.png` })
+    await page.keyboard.press('Escape')
+    expect(await focused(page)).toMatch(/^body\|/)
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => slideNo(page)).toBe(geometry.no + 1)
     expect(errors).toEqual([])
     await page.context().close()
   })

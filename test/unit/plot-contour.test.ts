@@ -82,9 +82,41 @@ describe('the contour plot', () => {
     expect(last).toEqual([3, -2])
   })
 
-  it('ignores the pointer when there is no handle', async () => {
+  it('ignores the pointer and the keyboard when there is no handle, and takes no focus then', async () => {
     const wrapper = mount(ContourPlot, { props: { ...base, levels: [0.5] } })
-    await wrapper.find('svg.plot-area').trigger('pointerdown', { clientX: 50, clientY: 50, pointerId: 1 })
+    const svg = wrapper.find('svg.plot-area')
+    await svg.trigger('pointerdown', { clientX: 50, clientY: 50, pointerId: 1 })
+    await svg.trigger('keydown', { key: 'ArrowRight' })
     expect(wrapper.emitted('update:handle')).toBeUndefined()
+    expect(svg.attributes('tabindex')).toBeUndefined()
+    expect(svg.attributes('role')).toBe('img')
+  })
+
+  it('moves the handle from the keyboard: a sixtieth of the axis per arrow key (or the step given), five with Shift, inside the plot', async () => {
+    const wrapper = mount(ContourPlot, { props: { ...base, levels: [0.5], handle: [1, 0.5], handleLabel: 'c' } })
+    const svg = wrapper.find('svg.plot-area')
+    expect(svg.attributes('tabindex')).toBe('0')
+    expect(svg.attributes('aria-label')).toMatch(/use the arrow keys \(Shift: larger steps\), to move c\.$/)
+    const press = async (key: string, shiftKey = false) => {
+      await svg.trigger('keydown', { key, shiftKey })
+      return (wrapper.emitted('update:handle') as Array<[[number, number]]>).at(-1)![0]
+    }
+    // The axes span 5: steps of 1/12 and 5/12.
+    const right = await press('ArrowRight')
+    expect(right[0]).toBeCloseTo(1 + 5 / 60, 9)
+    expect(right[1]).toBeCloseTo(0.5, 9)
+    const down = await press('ArrowDown', true)
+    expect(down[0]).toBeCloseTo(1, 9)
+    expect(down[1]).toBeCloseTo(0.5 - 5 / 12, 9)
+    // The handle is the parent's to move: from a handle at the edge, a step out stays at the edge.
+    await wrapper.setProps({ handle: [3, -2] })
+    expect(await press('ArrowRight', true)).toEqual([3, -2])
+    expect(await press('ArrowDown')).toEqual([3, -2])
+    await wrapper.setProps({ handle: [0, 0], handleStep: 0.1 })
+    expect(await press('ArrowUp')).toEqual([0, 0.1])
+    expect((await press('ArrowLeft', true))[0]).toBeCloseTo(-0.5, 12)
+    const before = (wrapper.emitted('update:handle') as unknown[]).length
+    await svg.trigger('keydown', { key: 'a' })
+    expect((wrapper.emitted('update:handle') as unknown[]).length, 'other keys do nothing').toBe(before)
   })
 })
