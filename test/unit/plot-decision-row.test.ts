@@ -41,9 +41,14 @@ describe('the decision fields from the keyboard', () => {
       await first.trigger('keydown', { key: 'ArrowLeft', shiftKey: true })
     await first.trigger('keydown', { key: ' ' })
     expect(wrapper.emitted('add')?.[1]).toEqual([-4, 0.8])
+    // Each frame of a run brings a copy of the same box: the cursor stays; a new box puts it in the middle.
+    await wrapper.setProps({ box: { ...box } })
+    expect(first.attributes('aria-label')).toMatch(/cursor at x₁ = -4\.00, x₂ = 0\.80\.$/)
     await first.trigger('keydown', { key: 'Delete' })
     await first.trigger('keydown', { key: 'Backspace' })
     expect(wrapper.emitted('remove')).toEqual([[-4, 0.8], [-4, 0.8]])
+    await wrapper.setProps({ box: { xMin: 0, xMax: 2, yMin: 0, yMax: 4 } })
+    expect(first.attributes('aria-label')).toMatch(/cursor at x₁ = 1\.00, x₂ = 2\.00\.$/)
     wrapper.unmount()
   })
 
