@@ -2,16 +2,16 @@ import type { ComponentInternalInstance, MaybeRefOrGetter, Ref } from 'vue'
 import type { DemoMode } from '../src/core/demo-mode'
 import type { DemoSyncState, SyncChange, SyncChannel, SyncHub } from '../src/core/demo-sync'
 import type { RunControl } from '../src/core/run-control'
-import type { ConfigOf, Experiment, ParamSpecs } from '../src/experiments/declare'
+import type { ConfigOf, Experiment, ParamSpec, ParamSpecs } from '../src/experiments/declare'
 import type { ExperimentResult, ParamValue, Progress, Series } from '../src/experiments/types'
 import { tryOnScopeDispose, usePreferredReducedMotion } from '@vueuse/core'
-import { computed, getCurrentInstance, inject, ref, shallowRef, toValue, watch } from 'vue'
+import { computed, getCurrentInstance, inject, onMounted, ref, shallowReactive, shallowRef, toValue, watch } from 'vue'
 import { backendNotice, describeBackend, fallBackFrom, initBackend, onContextLost } from '../src/core/backend'
 import { broadcastTransport, createSyncHub } from '../src/core/demo-sync'
 import { createRunControl } from '../src/core/run-control'
-import { addressEntries, replaceAddress } from '../src/experiments/address'
+import { addressEntries, formatParam, replaceAddress, replaceKeys } from '../src/experiments/address'
 import { configLine } from '../src/experiments/config-line'
-import { parseAddress, resolveConfig } from '../src/experiments/declare'
+import { parseAddress, parseParam, resolveConfig } from '../src/experiments/declare'
 import { RunStopped } from '../src/experiments/types'
 
 /** What the tests and the styles read from a demo's root: `data-state`. */
@@ -51,6 +51,8 @@ interface Control {
   /** The experiment and parameter it sets; none for a control of the view (which curve, which step is shown). */
   experiment?: string
   param?: string
+  /** A view control the address keeps: its key there (`view.<name>`), how its text reads, what was wrong with it. */
+  address?: { key: string, spec: ParamSpec, error?: string }
 }
 /**
  * The controls each component made, by key (`<experiment>.<param>`, or `view.<name>`): its run shares them with the
@@ -58,13 +60,23 @@ interface Control {
  */
 const controlsOf = new WeakMap<ComponentInternalInstance, Map<string, Control>>()
 
+/**
+ * The component's controls, made on first use. Reactive: a control made after the run (a view control further down
+ * the component's set-up) still reaches what the run shares and writes into the address.
+ */
+function controlsFor(instance: ComponentInternalInstance): Map<string, Control> {
+  let controls = controlsOf.get(instance)
+  if (!controls) {
+    controls = shallowReactive(new Map<string, Control>())
+    controlsOf.set(instance, controls)
+  }
+  return controls
+}
+
 function register(key: string, control: Control) {
   const instance = getCurrentInstance()
-  if (!instance)
-    return
-  const controls = controlsOf.get(instance) ?? new Map<string, Control>()
-  controlsOf.set(instance, controls)
-  controls.set(key, control)
+  if (instance)
+    controlsFor(instance).set(key, control)
 }
 
 /**
@@ -82,11 +94,30 @@ export function useParamControl<P extends ParamSpecs, K extends keyof P & string
 
 /**
  * A control of what the demo shows rather than of what it runs (which optimizer's run, which step is inspected): the
- * deck's windows show the same, and "Reset to defaults" puts it back to `initial`.
+ * deck's windows show the same, and "Reset to defaults" puts it back to `initial`. With `spec` (its values, as a
+ * parameter declares them) the address keeps it too, as `?view.<name>=<value>`, so that a shared link shows the same
+ * view: the name should be unique in the deck. A bad value there leaves the view at `initial` and the demo says so.
  */
-export function useViewControl<T extends ParamValue>(name: string, initial: T): Ref<T> {
-  const value = ref(initial) as Ref<T>
-  register(`view.${name}`, { value: value as Ref<ParamValue>, fallback: initial })
+export function useViewControl<T extends ParamValue>(name: string, initial: T, spec?: ParamSpec): Ref<T> {
+  const key = `view.${name}`
+  let start: ParamValue = initial
+  let error: string | undefined
+  if (spec && typeof window !== 'undefined') {
+    const given = new URLSearchParams(window.location.search).getAll(key)
+    if (given.length > 1) {
+      error = `${key}: given more than once in the address`
+    }
+    else if (given.length === 1) {
+      try {
+        start = parseParam(key, spec, given[0])
+      }
+      catch (caught) {
+        error = message(caught)
+      }
+    }
+  }
+  const value = ref(start) as Ref<T>
+  register(key, { value: value as Ref<ParamValue>, fallback: initial, address: spec && { key, spec, error } })
   return value
 }
 
@@ -173,7 +204,8 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   // The run every window of the deck shows: the slide's demo shares its state with the same demo in the other
   // windows (presenter, projector). Printing and demos outside a slide keep theirs to themselves.
   const instance = getCurrentInstance()
-  const controls = () => (instance && controlsOf.get(instance)) || new Map<string, Control>()
+  const none = new Map<string, Control>()
+  const controls = () => instance ? controlsFor(instance) : none
   const page = instance ? inject<Ref<number> | null>('$$slidev-page', null) : null
   const sync = options.sync ?? (page && mode.value !== 'print' && typeof window !== 'undefined'
     ? { hub: deckHub(), key: `${experiment.value.id}@${toValue(page)}` }
@@ -216,6 +248,12 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
   const address = addressFor(experiment.value)
   const fromAddress = ref<Record<string, ParamValue>>(address.values)
   const linkNotice = ref(address.errors.length > 0 ? `This link asks for what the demo cannot take (${address.errors.join('; ')}), so it runs with its defaults.` : '')
+  // View controls may be made after the run: their address errors are known once the component is set up.
+  onMounted(() => {
+    const viewErrors = [...controls().values()].flatMap(c => c.address?.error ? [c.address.error] : [])
+    if (viewErrors.length > 0)
+      linkNotice.value = [linkNotice.value, `This link asks for a view the demo does not have (${viewErrors.join('; ')}), so it shows its default there.`].filter(Boolean).join(' ')
+  })
   if (typeof fromAddress.value.seed === 'number')
     seed.value = fromAddress.value.seed
   const config = computed(() => {
@@ -456,15 +494,19 @@ export function useExperimentRun<P extends ParamSpecs, M extends string, T exten
       values.seed = seed.value
       starts.seed = defaultSeed
     }
-    return { id, entries: addressEntries(experiment.value, values, starts) }
+    // View controls the address keeps: those away from their starting value.
+    const views = [...controls().values()].flatMap(c => c.address ? [c as Control & { address: NonNullable<Control['address']> }] : [])
+    const viewEntries = views.filter(c => c.value.value !== c.fallback).map(c => [c.address.key, formatParam(c.address.spec, c.value.value)] as [string, string])
+    return { id, entries: addressEntries(experiment.value, values, starts), viewKeys: views.map(c => c.address.key), viewEntries }
   }
   let writtenId = experiment.value.id
-  watch(linkValues, ({ id, entries }) => {
+  watch(linkValues, ({ id, entries, viewKeys, viewEntries }) => {
     if (!writesAddress())
       return
     const url = new URL(window.location.href)
     // A demo that switched experiment (EquilibriumDemo's optimizer) drops the old one's entries.
     url.search = replaceAddress(writtenId === id ? url.search : replaceAddress(url.search, writtenId, []), id, entries)
+    url.search = replaceKeys(url.search, viewKeys, viewEntries)
     writtenId = id
     if (url.href !== window.location.href)
       window.history.replaceState(window.history.state, '', url)

@@ -38,3 +38,14 @@ export function replaceAddress(search: string, id: string, entries: Array<[strin
   const text = params.toString()
   return text ? `?${text}` : ''
 }
+
+/** The query `search` with the keys `keys` replaced by `entries` (every other key kept, in its place). */
+export function replaceKeys(search: string, keys: readonly string[], entries: Array<[string, string]>): string {
+  const params = new URLSearchParams(search)
+  for (const key of keys)
+    params.delete(key)
+  for (const [key, value] of entries)
+    params.append(key, value)
+  const text = params.toString()
+  return text ? `?${text}` : ''
+}

@@ -11,6 +11,7 @@ import { serveStatic } from './serve'
 
 const slides = await sourceSlides()
 const ridge = slides.find(s => s.demos.includes('ridge-gd'))!
+const equilibrium = slides.find(s => s.demos.includes('equilibrium-sgd'))!
 const shots = shotsDir()
 
 let server: StaticServer
@@ -114,5 +115,28 @@ describe('links that share a demo', () => {
     expect(errors).toEqual([])
     expect(dialogs).toEqual([])
     await page.context().close()
+  })
+
+  it('keeps a view choice that is no parameter (the equilibrium demo\'s optimizer) in the address, and a link restores it', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', error => errors.push(error.message))
+    const shown = () => page.locator(`[data-slidev-no="${equilibrium.no}"] [data-demo]`).first()
+    await page.goto(`${server.url}/?view.equilibrium.optimizer=equilibrium-adamw#/${equilibrium.no}`)
+    await expect.poll(() => shown().getAttribute('data-demo'), { timeout: 30_000 }).toBe('equilibrium-adamw')
+    expect(await shown().locator('input[value="equilibrium-adamw"]').isChecked()).toBe(true)
+    // Back to the slide's own choice: the key leaves the address; another choice writes it.
+    await shown().locator('input[value="equilibrium-sgd"]').check()
+    await expect.poll(() => new URL(page.url()).searchParams.has('view.equilibrium.optimizer')).toBe(false)
+    await shown().locator('input[value="equilibrium-momentum"]').check()
+    await expect.poll(() => new URL(page.url()).searchParams.get('view.equilibrium.optimizer')).toBe('equilibrium-momentum')
+    // A bad value: the slide's own choice, and a notice naming the key.
+    await page.goto(`${server.url}/?view.equilibrium.optimizer=rmsprop#/${equilibrium.no}`)
+    await page.reload()
+    await expect.poll(() => shown().locator('.demo-link-notice').textContent(), { timeout: 30_000 }).toMatch(/view\.equilibrium\.optimizer: expected one of equilibrium-sgd, equilibrium-momentum, equilibrium-adamw, got 'rmsprop'/)
+    expect(await shown().getAttribute('data-demo')).toBe('equilibrium-sgd')
+    expect(errors).toEqual([])
+    await context.close()
   })
 })

@@ -9,7 +9,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h, ref } from 'vue'
 import DemoShell from '../../components/demo/DemoShell.vue'
-import { addressFor, useExperimentRun, useParamControl } from '../../composables/useExperimentRun'
+import { addressFor, useExperimentRun, useParamControl, useViewControl } from '../../composables/useExperimentRun'
 import { ridgeGdExperiment } from '../../src/experiments/ridge-gd'
 
 beforeAll(() => {
@@ -225,5 +225,59 @@ describe('a demo on a slide', () => {
     current = undefined
     await new Promise(resolve => setTimeout(resolve, 300))
     expect(tf.memory().numTensors).toBe(before)
+  })
+})
+
+describe('a view control in the address', () => {
+  const spec = { kind: 'choice', default: 'a', options: ['a', 'b'], label: 'curve', meaning: 'which curve is shown' } as const
+  function mountView(search: string) {
+    window.history.replaceState(null, '', `/${search}`)
+    let view!: Ref<string>
+    let plain!: Ref<string>
+    const Demo = defineComponent({
+      setup() {
+        const run = useExperimentRun({ experiment: ridgeGdExperiment, mode: 'live', params: { every: 2 } })
+        // Made after the run, as a demo may: its address error still reaches the notice.
+        view = useViewControl('test.curve', 'a', spec)
+        plain = useViewControl('test.unkept', 'x')
+        return () => h(DemoShell, { run })
+      },
+    })
+    return { wrapper: mount(Demo, { attachTo: document.body }), view: () => view, plain: () => plain }
+  }
+
+  it('starts from the address, writes itself there when it moves away from its start, and leaves it at the start', async () => {
+    const { wrapper, view, plain } = mountView('?backend=cpu&view.test.curve=b')
+    try {
+      expect(view().value).toBe('b')
+      expect(wrapper.find('.demo-link-notice').exists()).toBe(false)
+      view().value = 'a'
+      await flushPromises()
+      expect(new URLSearchParams(window.location.search).has('view.test.curve')).toBe(false)
+      view().value = 'b'
+      plain().value = 'y'
+      await flushPromises()
+      expect(new URLSearchParams(window.location.search).get('view.test.curve')).toBe('b')
+      expect(window.location.search, 'a view control without a spec stays out of the address').not.toMatch(/unkept/)
+      expect(new URLSearchParams(window.location.search).get('backend'), 'other keys are kept').toBe('cpu')
+    }
+    finally {
+      wrapper.unmount()
+    }
+  })
+
+  it('keeps its start for a bad or repeated value, says so, and runs the demo all the same', async () => {
+    for (const search of ['?backend=cpu&view.test.curve=zzz', '?backend=cpu&view.test.curve=a&view.test.curve=b']) {
+      const { wrapper, view } = mountView(search)
+      try {
+        expect(view().value).toBe('a')
+        await until(() => wrapper.find('.demo-link-notice').exists(), 'the notice')
+        expect(wrapper.find('.demo-link-notice').text()).toMatch(/view\.test\.curve: (expected one of a, b, got 'zzz'|given more than once)/)
+        await until(() => ['running', 'done'].includes(wrapper.find('[data-demo]').attributes('data-state')!), 'the run')
+      }
+      finally {
+        wrapper.unmount()
+      }
+    }
   })
 })
