@@ -42,7 +42,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--cap')
       options.cap = Number(argv[++i])
     else if (arg === '--startup')
-      options.startup ??= 5
+      options.startup ??= 9
     else if (arg === '--runs')
       options.startup = Number(argv[++i])
     else if (arg === '--node-only')
