@@ -28,15 +28,8 @@ export function addressEntries(experiment: Experiment, values: Record<string, Pa
  * '?a=1&ridge-gd.lambda=0.5', or '' when nothing is left.
  */
 export function replaceAddress(search: string, id: string, entries: Array<[string, string]>): string {
-  const params = new URLSearchParams(search)
-  for (const key of [...new Set(params.keys())]) {
-    if (key.startsWith(`${id}.`))
-      params.delete(key)
-  }
-  for (const [key, value] of entries)
-    params.append(key, value)
-  const text = params.toString()
-  return text ? `?${text}` : ''
+  const keys = [...new URLSearchParams(search).keys()].filter(key => key.startsWith(`${id}.`))
+  return replaceKeys(search, keys, entries)
 }
 
 /** The query `search` with the keys `keys` replaced by `entries` (every other key kept, in its place). */
